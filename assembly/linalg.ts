@@ -1,0 +1,1 @@
+export function linalgPlaceholder(): i32 { return 0; }

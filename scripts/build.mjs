@@ -1,0 +1,71 @@
+// Build: Wasm (release SIMD build + debug build with asserts), then the TypeScript bundles.
+//   node scripts/build.mjs            everything
+//   node scripts/build.mjs --wasm-only
+//   node scripts/build.mjs --tests    also transpile tests/ to dist-test/
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync, readdirSync, existsSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const args = new Set(process.argv.slice(2));
+const root = new URL('..', import.meta.url).pathname;
+process.chdir(root);
+const bin = (name) => `node_modules/.bin/${name}`;
+
+function run(cmd, argv) {
+  execFileSync(cmd, argv, { stdio: 'inherit' });
+}
+
+mkdirSync('build', { recursive: true });
+for (const target of ['release', 'debug']) {
+  run(bin('asc'), ['assembly/index.ts', '--config', 'asconfig.json', '--target', target]);
+}
+if (args.has('--wasm-only')) process.exit(0);
+
+const common = {
+  bundle: true,
+  format: 'esm',
+  target: 'es2022',
+  loader: { '.wasm': 'binary' },
+  external: ['node:*'],
+  sourcemap: true,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+rmSync('dist', { recursive: true, force: true });
+await build({
+  ...common,
+  platform: 'node',
+  entryPoints: { index: 'src/index.ts', cli: 'src/cli.ts' },
+  outdir: 'dist/node',
+});
+await build({
+  ...common,
+  platform: 'browser',
+  entryPoints: { index: 'src/index.ts' },
+  outdir: 'dist/browser',
+});
+if (existsSync('bench') && readdirSync('bench').some((f) => f.endsWith('.ts'))) {
+  await build({
+    ...common,
+    platform: 'node',
+    entryPoints: readdirSync('bench').filter((f) => f.endsWith('.ts')).map((f) => `bench/${f}`),
+    outdir: 'dist/bench',
+    external: ['node:*', 'tinybench'],
+  });
+}
+// Type declarations for the exports map.
+run(bin('tsc'), ['-p', 'tsconfig.json', '--emitDeclarationOnly', '--declaration', '--outDir', 'dist/types']);
+
+if (args.has('--tests')) {
+  rmSync('dist-test', { recursive: true, force: true });
+  const tests = readdirSync('tests').filter((f) => f.endsWith('.test.ts')).map((f) => `tests/${f}`);
+  await build({
+    ...common,
+    platform: 'node',
+    entryPoints: tests,
+    outdir: 'dist-test',
+    // the tests exercise the library as bundled; share one copy of it
+    external: ['node:*'],
+  });
+}
