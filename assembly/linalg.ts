@@ -1,1 +1,134 @@
-export function linalgPlaceholder(): i32 { return 0; }
+// Dense matrix-vector kernels over caller-owned memory (docs/ARCHITECTURE.md).
+//
+// y[i] = sum_j J[i*ld + j] * t[j]   for rows i in [i0, i1)
+//
+// `ld` (row stride, elements) and the length of `t` are multiples of 8 and the padding entries of both
+// J and t are zero, so the inner loops have no tail. Four rows share each load of t (TOOLCHAIN.md §3:
+// +50-60 % over one row per pass); each row keeps two vector accumulators for instruction-level
+// parallelism. The order of additions is fixed, so results are bitwise reproducible.
+
+// @ts-ignore: decorator
+@inline
+function hsum2(a: v128, b: v128): f64 {
+  const s = f64x2.add(a, b);
+  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+}
+
+/** f64 J, f64 t, f64 y. */
+export function matvecF64(J: usize, ld: i32, t: usize, y: usize, i0: i32, i1: i32): void {
+  const rowBytes = <usize>ld << 3;
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const r0 = J + <usize>i * rowBytes;
+    const r1 = r0 + rowBytes;
+    const r2 = r1 + rowBytes;
+    const r3 = r2 + rowBytes;
+    let a0 = f64x2.splat(0), b0 = f64x2.splat(0);
+    let a1 = f64x2.splat(0), b1 = f64x2.splat(0);
+    let a2 = f64x2.splat(0), b2 = f64x2.splat(0);
+    let a3 = f64x2.splat(0), b3 = f64x2.splat(0);
+    for (let o: usize = 0; o < rowBytes; o += 32) {
+      const tp = t + o;
+      const tv0 = v128.load(tp);
+      const tv1 = v128.load(tp, 16);
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(r0 + o), tv0));
+      b0 = f64x2.add(b0, f64x2.mul(v128.load(r0 + o, 16), tv1));
+      a1 = f64x2.add(a1, f64x2.mul(v128.load(r1 + o), tv0));
+      b1 = f64x2.add(b1, f64x2.mul(v128.load(r1 + o, 16), tv1));
+      a2 = f64x2.add(a2, f64x2.mul(v128.load(r2 + o), tv0));
+      b2 = f64x2.add(b2, f64x2.mul(v128.load(r2 + o, 16), tv1));
+      a3 = f64x2.add(a3, f64x2.mul(v128.load(r3 + o), tv0));
+      b3 = f64x2.add(b3, f64x2.mul(v128.load(r3 + o, 16), tv1));
+    }
+    const yp = y + (<usize>i << 3);
+    store<f64>(yp, hsum2(a0, b0));
+    store<f64>(yp, hsum2(a1, b1), 8);
+    store<f64>(yp, hsum2(a2, b2), 16);
+    store<f64>(yp, hsum2(a3, b3), 24);
+  }
+  for (; i < i1; i++) {
+    const r0 = J + <usize>i * rowBytes;
+    let a0 = f64x2.splat(0), b0 = f64x2.splat(0);
+    for (let o: usize = 0; o < rowBytes; o += 32) {
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(r0 + o), v128.load(t + o)));
+      b0 = f64x2.add(b0, f64x2.mul(v128.load(r0 + o, 16), v128.load(t + o, 16)));
+    }
+    store<f64>(y + (<usize>i << 3), hsum2(a0, b0));
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function hsum4(a: v128, b: v128): f64 {
+  const s = f32x4.add(a, b);
+  return <f64>(
+    (f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1)) + (f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3))
+  );
+}
+
+/** f32 J, f32 t, f32 accumulation, f64 y. */
+export function matvecF32(J: usize, ld: i32, t: usize, y: usize, i0: i32, i1: i32): void {
+  const rowBytes = <usize>ld << 2;
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const r0 = J + <usize>i * rowBytes;
+    const r1 = r0 + rowBytes;
+    const r2 = r1 + rowBytes;
+    const r3 = r2 + rowBytes;
+    let a0 = f32x4.splat(0), b0 = f32x4.splat(0);
+    let a1 = f32x4.splat(0), b1 = f32x4.splat(0);
+    let a2 = f32x4.splat(0), b2 = f32x4.splat(0);
+    let a3 = f32x4.splat(0), b3 = f32x4.splat(0);
+    for (let o: usize = 0; o < rowBytes; o += 32) {
+      const tp = t + o;
+      const tv0 = v128.load(tp);
+      const tv1 = v128.load(tp, 16);
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(r0 + o), tv0));
+      b0 = f32x4.add(b0, f32x4.mul(v128.load(r0 + o, 16), tv1));
+      a1 = f32x4.add(a1, f32x4.mul(v128.load(r1 + o), tv0));
+      b1 = f32x4.add(b1, f32x4.mul(v128.load(r1 + o, 16), tv1));
+      a2 = f32x4.add(a2, f32x4.mul(v128.load(r2 + o), tv0));
+      b2 = f32x4.add(b2, f32x4.mul(v128.load(r2 + o, 16), tv1));
+      a3 = f32x4.add(a3, f32x4.mul(v128.load(r3 + o), tv0));
+      b3 = f32x4.add(b3, f32x4.mul(v128.load(r3 + o, 16), tv1));
+    }
+    const yp = y + (<usize>i << 3);
+    store<f64>(yp, hsum4(a0, b0));
+    store<f64>(yp, hsum4(a1, b1), 8);
+    store<f64>(yp, hsum4(a2, b2), 16);
+    store<f64>(yp, hsum4(a3, b3), 24);
+  }
+  for (; i < i1; i++) {
+    const r0 = J + <usize>i * rowBytes;
+    let a0 = f32x4.splat(0), b0 = f32x4.splat(0);
+    for (let o: usize = 0; o < rowBytes; o += 32) {
+      a0 = f32x4.add(a0, f32x4.mul(v128.load(r0 + o), v128.load(t + o)));
+      b0 = f32x4.add(b0, f32x4.mul(v128.load(r0 + o, 16), v128.load(t + o, 16)));
+    }
+    store<f64>(y + (<usize>i << 3), hsum4(a0, b0));
+  }
+}
+
+/**
+ * Block partial dot products for the low-rank part: out[r * nBlocks + b] = sum_{i in block b} v[r][i] * t[i]
+ * over the blocks [b0, b1) of `blk` units (the last block may be short; N is the true length).
+ * v is R vectors of stride ld (f64); t is f64 (tF32 = 0) or f32 (tF32 = 1).
+ */
+export function blockDots(
+  v: usize, R: i32, ld: i32, t: usize, tF32: i32, N: i32, blk: i32, b0: i32, b1: i32, nBlocks: i32, out: usize,
+): void {
+  for (let r = 0; r < R; r++) {
+    const vr = v + (<usize>r * <usize>ld << 3);
+    for (let b = b0; b < b1; b++) {
+      const s = b * blk;
+      const e = min(s + blk, N);
+      let acc: f64 = 0;
+      if (tF32) {
+        for (let i = s; i < e; i++) acc += load<f64>(vr + (<usize>i << 3)) * <f64>load<f32>(t + (<usize>i << 2));
+      } else {
+        for (let i = s; i < e; i++) acc += load<f64>(vr + (<usize>i << 3)) * load<f64>(t + (<usize>i << 3));
+      }
+      store<f64>(out + (<usize>(r * nBlocks + b) << 3), acc);
+    }
+  }
+}

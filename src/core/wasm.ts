@@ -14,6 +14,8 @@ export interface Kernel {
   memory: WebAssembly.Memory;
   exports: KernelExports;
   arena: Arena;
+  /** The JS nonlinearity called by the kernel for user-registered phi (phi code -1). */
+  customPhi: ((x: number) => number) | null;
 }
 
 export const MAX_PAGES = 65536;
@@ -35,15 +37,26 @@ export function compileKernel(): Promise<WebAssembly.Module> {
 export async function newKernel(initialPages = 32): Promise<Kernel> {
   const module = await compileKernel();
   const memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true });
+  const kernel = { module, memory, customPhi: null } as unknown as Kernel;
   const instance = await WebAssembly.instantiate(module, {
     env: {
       memory,
+      // dst[k] = phi(src[k]) for a user-registered phi (assembly/sim.ts)
+      phiCustom: (src: number, dst: number, n: number, f32: number) => {
+        const f = kernel.customPhi;
+        if (!f) throw new Error('dmftlab: kernel asked for a JS phi, but none is set');
+        const x = new Float64Array(memory.buffer, src, n);
+        const out = f32 ? new Float32Array(memory.buffer, dst, n) : new Float64Array(memory.buffer, dst, n);
+        for (let k = 0; k < n; k++) out[k] = f(x[k]);
+      },
       abort: (_msg: number, _file: number, line: number, col: number) => {
         throw new Error(`dmftlab kernel assertion failed at ${line}:${col}`);
       },
     },
   });
-  return { module, memory, exports: instance.exports as KernelExports, arena: new Arena(memory) };
+  kernel.exports = instance.exports as KernelExports;
+  kernel.arena = new Arena(memory);
+  return kernel;
 }
 
 /** The shared default instance (theory and small jobs). */

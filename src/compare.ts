@@ -1,0 +1,114 @@
+/**
+ * Theory against simulation for one spec: picks the theory solution that the simulated networks should
+ * sit on, and reports each matched quantity with the simulation's standard error and a verdict.
+ */
+import type { Spec } from './spec/types.js';
+import type { SimulationResult } from './sim/simulate.js';
+import type { TheoryResultBase, TheorySolution } from './theory/types.js';
+import type { Estimate } from './stats.js';
+
+/** |theory - simulation| <= AGREE_Z standard errors counts as agreement (two-sided 0.27 % false alarms per row for Gaussian errors). */
+export const AGREE_Z = 3;
+
+export type Verdict = 'agree' | 'disagree' | 'no-error-bar';
+
+export interface CompareRow {
+  quantity: string;
+  theory: number;
+  simulation: number;
+  se: number;
+  seTime: number;
+  seNetworks: number | null;
+  /** (simulation - theory) / se */
+  z: number;
+  verdict: Verdict;
+  note?: string;
+}
+
+export interface CompareReport {
+  /** The theory solution the simulation was matched to. */
+  solution: { type: string; branch: string; index: number };
+  rows: CompareRow[];
+  agree: boolean;
+  criterion: string;
+}
+
+/** The theory state the simulated networks are expected to occupy. */
+export function selectSolution(spec: Spec, theory: TheoryResultBase): { sol: TheorySolution; index: number } {
+  const sols = theory.solutions;
+  if (sols.length === 0) throw new Error('compare: the theory returned no solution');
+  const stable = sols.filter((s) => s.stable === true);
+  let cands = stable.length ? stable : sols;
+  const init = spec.simulation.init;
+  if (init.kind === 'branch') {
+    const signed = cands.filter((s) => Math.sign(s.kappa[0] ?? 0) === init.sign);
+    if (signed.length) cands = signed;
+  } else {
+    // a random start lands on either mirror branch: prefer the plus one and compare magnitudes
+    const plus = cands.filter((s) => (s.kappa[0] ?? 0) >= 0);
+    if (plus.length) cands = plus;
+  }
+  const sol = cands[0];
+  return { sol, index: sols.indexOf(sol) };
+}
+
+function row(quantity: string, theory: number, est: Estimate, note?: string): CompareRow {
+  const d = est.mean - theory;
+  const ok = Number.isFinite(est.se) && est.se > 0;
+  const z = ok ? d / est.se : NaN;
+  let verdict: Verdict;
+  if (!ok) verdict = Math.abs(d) <= 1e-9 ? 'agree' : 'no-error-bar';
+  else verdict = Math.abs(z) <= AGREE_Z ? 'agree' : 'disagree';
+  return {
+    quantity,
+    theory,
+    simulation: est.mean,
+    se: est.se,
+    seTime: est.seTime,
+    seNetworks: est.seNetworks,
+    z,
+    verdict,
+    ...(note ? { note } : {}),
+  };
+}
+
+function interp(xs: number[], ys: number[], x: number): number {
+  if (x <= xs[0]) return ys[0];
+  for (let k = 1; k < xs.length; k++) {
+    if (x <= xs[k]) {
+      const w = (x - xs[k - 1]) / (xs[k] - xs[k - 1]);
+      return ys[k - 1] * (1 - w) + ys[k] * w;
+    }
+  }
+  return NaN;
+}
+
+export function compareResults(spec: Spec, theory: TheoryResultBase, sim: SimulationResult): CompareReport {
+  const { sol, index } = selectSolution(spec, theory);
+  const rows: CompareRow[] = [];
+  const S = sim.summary;
+  const branchInit = spec.simulation.init.kind === 'branch';
+  rows.push(row('population variance (delta0)', sol.delta0, S.variance));
+  const muSigned = branchInit || Math.abs(sol.mu) < 1e-12;
+  if (muSigned) rows.push(row('population mean (mu)', sol.mu, S.mean));
+  else rows.push(row('|population mean| (|mu|)', Math.abs(sol.mu), S.absMean, 'random start: either mirror branch'));
+  sol.kappa.forEach((k, r) => {
+    if (Math.abs(k) < 1e-12) rows.push(row(`kappa_${r + 1}`, 0, S.kappa[r]));
+    else if (branchInit) rows.push(row(`kappa_${r + 1}`, k, S.kappa[r]));
+    else rows.push(row(`|kappa_${r + 1}|`, Math.abs(k), S.absKappa[r], 'random start: either mirror branch'));
+  });
+  for (const { lag, estimate } of S.autocov) {
+    if (lag === 0) continue; // equals the population variance
+    let th: number;
+    if (sol.type !== 'chaotic') th = sol.delta0;
+    else if (sol.tau && sol.delta && lag <= sol.tau[sol.tau.length - 1]) th = interp(sol.tau, sol.delta, lag);
+    else continue;
+    rows.push(row(`autocovariance at lag ${lag}`, th, estimate));
+  }
+  return {
+    solution: { type: sol.type, branch: sol.branch, index },
+    rows,
+    agree: rows.every((r) => r.verdict === 'agree'),
+    criterion: `|simulation - theory| <= ${AGREE_Z} standard errors; SE over networks when networks >= 2 (includes the quenched finite-N spread), else over ${spec.simulation.blocks} time blocks`,
+  };
+}

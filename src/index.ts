@@ -1,0 +1,116 @@
+/**
+ * dmftlab: one spec in; finite-N simulation, dynamical mean-field theory, and their agreement out.
+ *
+ *   import { simulate, solve, compare } from 'dmftlab';
+ *   const spec = { dmftlab: 1, seed: 1, model: { kind: 'random', N: 2000, g: 2, phi: 'tanh' } };
+ *   const theory = await solve(spec);          // Delta0, Delta(tau), ... with diagnostics
+ *   const report = await compare(spec);        // theory vs simulation, with error bars
+ *
+ * The API is the same on Node, Deno and browsers. See docs/SPEC.md for the spec format.
+ */
+import { parseSpec } from './spec/validate.js';
+import type { Spec } from './spec/types.js';
+import { specHash } from './spec/validate.js';
+import { simulateSpec, type RunOptions, type SimulationResult } from './sim/simulate.js';
+import { solveSpec, type TheoryResult } from './theory/solve.js';
+import { compareResults, type CompareReport } from './compare.js';
+import { compileKernel, getKernel } from './core/wasm.js';
+import { VERSION, FORMAT_VERSION, runtimeInfo } from './version.js';
+
+export type { Spec } from './spec/types.js';
+export type { SimulationResult, RunOptions, NetworkRun } from './sim/simulate.js';
+export type { TheoryResult } from './theory/solve.js';
+export type { CompareReport, CompareRow } from './compare.js';
+export type { TheorySolution, Diagnostics } from './theory/types.js';
+export type { Estimate } from './stats.js';
+export { parseSpec, validateSpec, SpecError, specHash } from './spec/validate.js';
+export { registerPhi, phiNames } from './phi.js';
+export { VERSION, FORMAT_VERSION } from './version.js';
+
+export interface InitReport {
+  variant: 'wasm-simd';
+  threads: number;
+  /** Why a faster variant was not used (empty when none was skipped). */
+  reason: string;
+}
+
+/** Compile and instantiate the kernel. Idempotent; retryable after a failure. */
+export async function init(): Promise<InitReport> {
+  await compileKernel();
+  await getKernel();
+  return { variant: 'wasm-simd', threads: 1, reason: 'threads arrive with the thread pool (one thread for now)' };
+}
+
+export interface Provenance {
+  version: string;
+  format: number;
+  specHash: string;
+  variant: string;
+  threads: number;
+  runtime: string;
+  runtimeVersion: string;
+  date: string;
+  seconds: number;
+}
+
+/** Every output is one JSON-serialisable object of this shape. */
+export interface Output<K extends string, R> {
+  dmftlab: { version: string; format: number };
+  kind: K;
+  spec: Spec;
+  result: R;
+  provenance: Provenance;
+}
+
+function envelope<K extends string, R>(kind: K, spec: Spec, result: R, t0: number): Output<K, R> {
+  const rt = runtimeInfo();
+  return {
+    dmftlab: { version: VERSION, format: FORMAT_VERSION },
+    kind,
+    spec,
+    result,
+    provenance: {
+      version: VERSION,
+      format: FORMAT_VERSION,
+      specHash: specHash(spec),
+      variant: 'wasm-simd',
+      threads: 1,
+      runtime: rt.runtime,
+      runtimeVersion: rt.version,
+      date: new Date().toISOString(),
+      seconds: (performance.now() - t0) / 1000,
+    },
+  };
+}
+
+/** Finite-N simulation of every network of the spec. */
+export async function simulate(input: unknown, opts: RunOptions = {}): Promise<Output<'simulation', SimulationResult>> {
+  const t0 = performance.now();
+  const spec = parseSpec(input);
+  await init();
+  return envelope('simulation', spec, await simulateSpec(spec, opts), t0);
+}
+
+/** Stationary DMFT of the spec's model: every solution branch, with diagnostics. */
+export async function solve(input: unknown): Promise<Output<'theory', TheoryResult>> {
+  const t0 = performance.now();
+  const spec = parseSpec(input);
+  await init();
+  return envelope('theory', spec, solveSpec(spec), t0);
+}
+
+export interface CompareResult {
+  report: CompareReport;
+  theory: TheoryResult;
+  simulation: SimulationResult;
+}
+
+/** Theory and simulation of the same spec, side by side, with an agreement report. */
+export async function compare(input: unknown, opts: RunOptions = {}): Promise<Output<'compare', CompareResult>> {
+  const t0 = performance.now();
+  const spec = parseSpec(input);
+  await init();
+  const theory = solveSpec(spec);
+  const simulation = await simulateSpec(spec, opts);
+  return envelope('compare', spec, { report: compareResults(spec, theory, simulation), theory, simulation }, t0);
+}

@@ -1,0 +1,336 @@
+/**
+ * Finite-N simulation of a spec: builds each network in the shared Wasm memory, advances it with the
+ * kernel of assembly/sim.ts in chunks (progress, cancellation), and turns the in-kernel observables into
+ * estimates with standard errors over time blocks and networks (spec 01 §7).
+ */
+import type { Spec } from '../spec/types.js';
+import { getPhi } from '../phi.js';
+import { newKernel, type Kernel } from '../core/wasm.js';
+import { Slot, CONTEXT_SLOTS, REDUCE_BLOCK, padded } from './layout.js';
+import { STREAM_J, STREAM_INIT } from '../core/streams.js';
+import { lowRankVectors } from './lowrank-vectors.js';
+import { blockEstimate, combineNetworks, type Estimate, type BlockEstimate } from '../stats.js';
+
+export interface RunOptions {
+  /** Stops the run within about 100 ms; the promise rejects with an AbortError. */
+  signal?: AbortSignal;
+  /** Called with the fraction of steps done (0..1). */
+  onProgress?: (fraction: number) => void;
+}
+
+/** Step counts derived from the simulation settings. */
+export interface StepPlan {
+  steps: number;
+  burnSteps: number;
+  stride: number;
+  samples: number;
+  lagSamples: number[];
+}
+
+export function planSteps(spec: Spec): StepPlan {
+  const s = spec.simulation;
+  const stride = Math.max(1, Math.round(s.sampleEvery / s.dt));
+  const burnSteps = Math.round(s.tBurn / s.dt);
+  const samples = Math.max(1, Math.round(s.tMeasure / s.sampleEvery));
+  const lagSamples = s.lags.map((l) => Math.round(l / s.sampleEvery));
+  return { steps: burnSteps + (samples - 1) * stride + 1, burnSteps, stride, samples, lagSamples };
+}
+
+export interface NetworkRun {
+  seed: number;
+  /** Sample times (time units from the start of the run). */
+  time: number[];
+  /** Population mean (1/N) sum_i x_i at each sample. */
+  mean: number[];
+  /** Population variance (1/N) sum_i (x_i - mean)^2 at each sample. */
+  variance: number[];
+  /** kappa_r(t) = (1/N) n_r . phi(x(t)) at each sample, [r][sample]. */
+  kappa: number[][];
+  /** Recorded unit traces x_i(t). */
+  traces: { unit: number; x: number[] }[];
+  /** Final state summary (mean, variance). */
+  final: { mean: number; variance: number };
+  /** Sample overlaps n_r . m_s / N of the drawn vectors (quenched finite-N values), [r][s]. */
+  overlap: number[][];
+  /** Variance across units of the time-averaged x_i (spec 01 §7). */
+  temporalMeanVariance: number;
+  stats: {
+    variance: BlockEstimate;
+    mean: BlockEstimate;
+    absMean: BlockEstimate;
+    kappa: BlockEstimate[];
+    absKappa: BlockEstimate[];
+    autocov: BlockEstimate[];
+  };
+  seconds: number;
+}
+
+export interface SimulationResult {
+  kind: 'simulation';
+  model: Spec['model']['kind'];
+  N: number;
+  plan: StepPlan;
+  /** Estimates over time blocks and networks. */
+  summary: {
+    variance: Estimate;
+    mean: Estimate;
+    absMean: Estimate;
+    kappa: Estimate[];
+    absKappa: Estimate[];
+    autocov: { lag: number; estimate: Estimate }[];
+    temporalMeanVariance: Estimate;
+  };
+  networks: NetworkRun[];
+  diagnostics: { seconds: number; steps: number; stepsPerSecond: number; threads: number; variant: string };
+}
+
+function abortError(): Error {
+  const e = new Error('dmftlab: the run was aborted');
+  e.name = 'AbortError';
+  return e;
+}
+
+const yieldToEventLoop = () => new Promise<void>((r) => setTimeout(r, 0));
+
+/** Simulate every network of the spec (seeds seed .. seed + networks - 1). */
+export async function simulateSpec(spec: Spec, opts: RunOptions = {}): Promise<SimulationResult> {
+  const t0 = performance.now();
+  const plan = planSteps(spec);
+  const K = spec.simulation.networks;
+  const kernel = await newKernel();
+  const runs: NetworkRun[] = [];
+  for (let k = 0; k < K; k++) {
+    const progress = opts.onProgress ? (f: number) => opts.onProgress!((k + f) / K) : undefined;
+    runs.push(await runNetwork(kernel, spec, spec.seed + k, plan, { signal: opts.signal, onProgress: progress }));
+  }
+  const R = spec.model.kind === 'lowrank' ? spec.model.rank : 0;
+  const summary = {
+    variance: combineNetworks(runs.map((r) => r.stats.variance)),
+    mean: combineNetworks(runs.map((r) => r.stats.mean)),
+    absMean: combineNetworks(runs.map((r) => r.stats.absMean)),
+    kappa: Array.from({ length: R }, (_, r) => combineNetworks(runs.map((n) => n.stats.kappa[r]))),
+    absKappa: Array.from({ length: R }, (_, r) => combineNetworks(runs.map((n) => n.stats.absKappa[r]))),
+    autocov: spec.simulation.lags.map((lag, l) => ({
+      lag,
+      estimate: combineNetworks(runs.map((n) => n.stats.autocov[l])),
+    })),
+    temporalMeanVariance: combineNetworks(
+      runs.map((n) => ({ mean: n.temporalMeanVariance, se: NaN, blockMeans: [] })),
+    ),
+  };
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    kind: 'simulation',
+    model: spec.model.kind,
+    N: spec.model.N,
+    plan,
+    summary,
+    networks: runs,
+    diagnostics: { seconds, steps: plan.steps * K, stepsPerSecond: (plan.steps * K) / seconds, threads: 1, variant: 'wasm-simd' },
+  };
+}
+
+/** Build one network in `kernel`'s memory, run it, and read back its observables. */
+export async function runNetwork(
+  kernel: Kernel,
+  spec: Spec,
+  seed: number,
+  plan: StepPlan,
+  opts: RunOptions = {},
+): Promise<NetworkRun> {
+  const t0 = performance.now();
+  const { arena, exports: wasm } = kernel;
+  const mark = arena.mark();
+  try {
+    const model = spec.model;
+    const sim = spec.simulation;
+    const N = model.N;
+    const ld = padded(N);
+    const R = model.kind === 'lowrank' ? model.rank : 0;
+    const phi = getPhi(model.phi);
+    const f32 = sim.precision === 'f32';
+    const dense = model.g > 0;
+    const nB = Math.ceil(N / REDUCE_BLOCK);
+    const nLag = plan.lagSamples.length;
+    const H = Math.max(1, ...plan.lagSamples) + 1;
+    const nTr = sim.traceUnits.length;
+    const nS = plan.samples;
+    const seedLo = seed >>> 0;
+    const seedHi = Math.floor(seed / 2 ** 32) >>> 0;
+
+    // memory layout (the arena zero-fills nothing; fresh pages are zero, reused ones are cleared here)
+    const ctx = arena.f64(CONTEXT_SLOTS);
+    const J = dense ? (f32 ? arena.f32(N * ld) : arena.f64(N * ld)) : null;
+    const x = arena.f64(ld);
+    const xs = arena.f64(ld);
+    const acc = arena.f64(ld);
+    const tb0 = f32 ? arena.f32(ld) : arena.f64(ld);
+    const tb1 = f32 ? arena.f32(ld) : arena.f64(ld);
+    const y = arena.f64(ld);
+    const m = arena.f64(Math.max(1, R) * ld);
+    const nv = arena.f64(Math.max(1, R) * ld);
+    const inp = arena.f64(ld);
+    const kpart = arena.f64(2 * Math.max(1, R) * nB);
+    const lags = arena.f64(Math.max(1, nLag));
+    const hist = arena.f64(H * ld);
+    const xsum = arena.f64(ld);
+    const opart = arena.f64(2 * nB * (2 + nLag));
+    const smean = arena.f64(nS);
+    const sm2 = arena.f64(nS);
+    const sac = arena.f64(nS * Math.max(1, nLag));
+    const skap = arena.f64(nS * Math.max(1, R));
+    const tridx = arena.f64(Math.max(1, nTr));
+    const trace = arena.f64(nS * Math.max(1, nTr));
+    const bar = arena.i32(16);
+    const scr = arena.f64(64);
+    new Uint8Array(kernel.memory.buffer, ctx.ptr, arena.used - ctx.ptr).fill(0);
+
+    // network
+    if (J) {
+      const fill = f32 ? wasm.gaussMatrixF32 : wasm.gaussMatrixF64;
+      fill(J.ptr, N, ld, 0, N, seedLo, seedHi, STREAM_J, model.g / Math.sqrt(N));
+    }
+    const overlap: number[][] = [];
+    let m1: Float64Array | null = null;
+    if (model.kind === 'lowrank') {
+      const vecs = lowRankVectors(model, seed);
+      const mv = m.view();
+      const nvv = nv.view();
+      for (let r = 0; r < R; r++) {
+        mv.set(vecs.m[r], r * ld);
+        nvv.set(vecs.n[r], r * ld);
+        overlap.push(
+          Array.from({ length: R }, (_, s) => {
+            let acc2 = 0;
+            for (let i = 0; i < N; i++) acc2 += vecs.n[r][i] * vecs.m[s][i];
+            return acc2 / N;
+          }),
+        );
+      }
+      inp.view().set(vecs.I);
+      m1 = vecs.m[0];
+    }
+    const hasInput = model.kind === 'lowrank';
+
+    // initial state
+    wasm.gaussFillF64(x.ptr, N, seedLo, seedHi, STREAM_INIT, 0, sim.init.scale);
+    if (sim.init.kind === 'branch' && m1) {
+      const xv = x.view();
+      const a = sim.init.sign * sim.init.c;
+      for (let i = 0; i < N; i++) xv[i] += a * m1[i];
+    }
+
+    lags.view().set(plan.lagSamples);
+    tridx.view().set(sim.traceUnits);
+    const c = ctx.view();
+    c[Slot.N] = N;
+    c[Slot.LD] = ld;
+    c[Slot.R] = R;
+    c[Slot.PHI] = phi.code;
+    c[Slot.F32] = f32 ? 1 : 0;
+    c[Slot.METHOD] = sim.method === 'euler' ? 0 : 1;
+    c[Slot.DT] = sim.dt;
+    c[Slot.DENSE] = dense ? 1 : 0;
+    c[Slot.J] = J ? J.ptr : 0;
+    c[Slot.X] = x.ptr;
+    c[Slot.XS] = xs.ptr;
+    c[Slot.ACC] = acc.ptr;
+    c[Slot.T0] = tb0.ptr;
+    c[Slot.T1] = tb1.ptr;
+    c[Slot.Y] = y.ptr;
+    c[Slot.M] = m.ptr;
+    c[Slot.NV] = nv.ptr;
+    c[Slot.I] = hasInput ? inp.ptr : 0;
+    c[Slot.KPART] = kpart.ptr;
+    c[Slot.NBLK] = nB;
+    c[Slot.BURN] = plan.burnSteps;
+    c[Slot.STRIDE] = plan.stride;
+    c[Slot.NSAMP] = nS;
+    c[Slot.NLAG] = nLag;
+    c[Slot.LAGS] = lags.ptr;
+    c[Slot.H] = H;
+    c[Slot.HIST] = hist.ptr;
+    c[Slot.XSUM] = xsum.ptr;
+    c[Slot.OPART] = opart.ptr;
+    c[Slot.SMEAN] = smean.ptr;
+    c[Slot.SM2] = sm2.ptr;
+    c[Slot.SAC] = sac.ptr;
+    c[Slot.SKAP] = skap.ptr;
+    c[Slot.NTR] = nTr;
+    c[Slot.TRIDX] = tridx.ptr;
+    c[Slot.TRACE] = trace.ptr;
+    c[Slot.BAR] = bar.ptr;
+    c[Slot.SCR] = scr.ptr;
+    c[Slot.GSCALE] = 1;
+    c[Slot.XSQ] = 0;
+
+    kernel.customPhi = phi.code < 0 ? phi.f : null;
+    // chunks of about 30 ms of work, so aborts and progress are prompt
+    const workPerStep = (dense ? N * N : N * (2 * R + 4)) * (sim.method === 'rk4' ? 4 : 1);
+    const chunk = Math.max(1, Math.floor(3e7 / Math.max(1, workPerStep)));
+    for (let k = 0; k < plan.steps; k += chunk) {
+      if (opts.signal?.aborted) throw abortError();
+      wasm.simSteps(ctx.ptr, 0, 1, k, Math.min(plan.steps, k + chunk));
+      opts.onProgress?.(Math.min(1, (k + chunk) / plan.steps));
+      await yieldToEventLoop();
+    }
+    if (opts.signal?.aborted) throw abortError();
+
+    // read back
+    const dt = sim.dt;
+    const time = Array.from({ length: nS }, (_, s) => (plan.burnSteps + s * plan.stride) * dt);
+    const mean = Array.from(smean.view());
+    const m2v = sm2.view();
+    const variance = mean.map((mu, s) => m2v[s] - mu * mu);
+    const kapv = skap.view();
+    const kappa = Array.from({ length: R }, (_, r) => Array.from({ length: nS }, (_, s) => kapv[s * R + r]));
+    const trv = trace.view();
+    const traces = sim.traceUnits.map((unit, k) => ({ unit, x: Array.from({ length: nS }, (_, s) => trv[s * nTr + k]) }));
+    const acv = sac.view();
+    const B = sim.blocks;
+    const autocov = plan.lagSamples.map((L, l) => {
+      const series = new Float64Array(Math.max(0, nS - L));
+      for (let s = L; s < nS; s++) series[s - L] = acv[s * nLag + l] - mean[s] * mean[s - L];
+      return blockEstimate(series, B);
+    });
+    const xsv = xsum.view();
+    let a1 = 0;
+    let a2 = 0;
+    for (let i = 0; i < N; i++) {
+      const xb = xsv[i] / nS;
+      a1 += xb;
+      a2 += xb * xb;
+    }
+    const temporalMeanVariance = a2 / N - (a1 / N) ** 2;
+    const xv = x.view();
+    let f1 = 0;
+    let f2 = 0;
+    for (let i = 0; i < N; i++) {
+      f1 += xv[i];
+      f2 += xv[i] * xv[i];
+    }
+    return {
+      seed,
+      time,
+      mean,
+      variance,
+      kappa,
+      traces,
+      final: { mean: f1 / N, variance: f2 / N - (f1 / N) ** 2 },
+      overlap,
+      temporalMeanVariance,
+      stats: {
+        variance: blockEstimate(variance, B),
+        mean: blockEstimate(mean, B),
+        absMean: blockEstimate(mean.map(Math.abs), B),
+        kappa: kappa.map((kr) => blockEstimate(kr, B)),
+        absKappa: kappa.map((kr) => blockEstimate(kr.map(Math.abs), B)),
+        autocov,
+      },
+      seconds: (performance.now() - t0) / 1000,
+    };
+  } finally {
+    kernel.customPhi = null;
+    arena.release(mark);
+  }
+}
