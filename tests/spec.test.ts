@@ -1,0 +1,814 @@
+// Spec format version 1: defaults, error messages, schema/validator agreement, example files.
+//   node scripts/run-test.mjs --no-wasm tests/spec.test.ts
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import schemaJson from '../schema/spec.schema.json';
+import {
+  MODEL_KINDS,
+  SPEC_TABLES,
+  SpecError,
+  parseSpec,
+  specHash,
+  validateSpec,
+  type FieldRule,
+  type NumberRule,
+  type SpecIssue,
+} from '../src/spec/validate.js';
+import { canonicalJson, fnv1a64 } from '../src/spec/hash.js';
+import { registerPhi } from '../src/phi.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+const schema: Json = schemaJson;
+
+// ---------------------------------------------------------------------------------------------
+// Base specs
+// ---------------------------------------------------------------------------------------------
+
+const RANDOM: Json = { dmftlab: 1, seed: 1, model: { kind: 'random', N: 200, g: 2, phi: 'tanh' } };
+const RANK1: Json = {
+  dmftlab: 1,
+  seed: 1,
+  model: { kind: 'lowrank', N: 200, g: 1.9, phi: 'tanh', rank: 1, means: { m: 1.1, n: 2 }, cov: { mm: 1, nn: 1 } },
+};
+// M&O ring (Fig. S5): Sigma = 2, rho = 1.6 -> var 4, cov(n_r, m_r) = rho^2 = 2.56.
+const RANK2: Json = {
+  dmftlab: 1,
+  seed: 1,
+  model: {
+    kind: 'lowrank',
+    N: 200,
+    g: 2.1,
+    phi: 'tanh',
+    rank: 2,
+    means: { m: [0, 0], n: [0, 0] },
+    cov: {
+      mm: [
+        [4, 0],
+        [0, 4],
+      ],
+      nn: [
+        [4, 0],
+        [0, 4],
+      ],
+      nm: [
+        [2.56, 0],
+        [0, 2.56],
+      ],
+    },
+  },
+};
+
+const clone = (x: Json): Json => structuredClone(x);
+const edit = (base: Json, f: (s: Json) => void): Json => {
+  const s = clone(base);
+  f(s);
+  return s;
+};
+
+const DEFAULT_SIMULATION = {
+  method: 'rk4',
+  dt: 0.1,
+  precision: 'f64',
+  tBurn: 100,
+  tMeasure: 200,
+  sampleEvery: 0.5,
+  blocks: 10,
+  networks: 1,
+  traceUnits: [0, 1, 2, 3, 4],
+  lags: [0, 0.5, 1, 2, 4, 8, 16],
+  init: { kind: 'random', scale: 1, sign: 1, c: 1.5 },
+};
+const DEFAULT_THEORY = {
+  quadrature: { method: 'trapezoid', order: 200, zMax: 9.5, hx: 0.15, closedForms: true },
+  tol: 1e-12,
+  maxIter: 200,
+  tauMax: 20,
+  tauPoints: 201,
+};
+
+// ---------------------------------------------------------------------------------------------
+// A small JSON Schema checker for the keywords schema/spec.schema.json uses (no dependency).
+// ---------------------------------------------------------------------------------------------
+
+const KEYWORDS = new Set([
+  '$schema', '$id', 'title', 'description', 'default', '$defs', '$ref', 'type', 'properties', 'required',
+  'additionalProperties', 'items', 'minItems', 'maxItems', 'uniqueItems', 'const', 'enum', 'minimum', 'maximum',
+  'exclusiveMinimum', 'exclusiveMaximum', 'pattern', 'oneOf',
+]);
+
+/** Every keyword used anywhere in the schema (property names and $defs names excluded). */
+function keywordsUsed(s: Json, out = new Set<string>()): Set<string> {
+  if (typeof s !== 'object' || s === null) return out;
+  for (const [k, v] of Object.entries(s)) {
+    out.add(k);
+    if (k === 'properties' || k === '$defs') for (const sub of Object.values(v as object)) keywordsUsed(sub, out);
+    else if (k === 'items') keywordsUsed(v, out);
+    else if (k === 'oneOf') for (const sub of v as Json[]) keywordsUsed(sub, out);
+  }
+  return out;
+}
+
+function resolve(s: Json): Json {
+  const ref: string | undefined = s.$ref;
+  if (!ref) return s;
+  assert.ok(ref.startsWith('#/$defs/'), `unsupported $ref ${ref}`);
+  const target = schema.$defs[ref.slice('#/$defs/'.length)];
+  assert.ok(target, `dangling $ref ${ref}`);
+  return target;
+}
+
+function jsonType(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'number') return Number.isFinite(v) ? 'number' : 'not-json';
+  if (typeof v === 'object') return 'object';
+  if (typeof v === 'string' || typeof v === 'boolean') return typeof v;
+  return 'not-json'; // undefined, bigint, function: not JSON values
+}
+
+/** True when `v` is valid under schema `s` (the subset listed in KEYWORDS). */
+function schemaValid(s: Json, v: unknown): boolean {
+  if (s.$ref && !schemaValid(resolve(s), v)) return false;
+  const t = jsonType(v);
+  if (t === 'not-json') return false;
+  if (s.type !== undefined) {
+    const ok = s.type === 'integer' ? t === 'number' && Number.isInteger(v) : s.type === t;
+    if (!ok) return false;
+  }
+  if ('const' in s && !deepEq(s.const, v)) return false;
+  if (s.enum && !s.enum.some((e: unknown) => deepEq(e, v))) return false;
+  if (t === 'number') {
+    const x = v as number;
+    if (s.minimum !== undefined && x < s.minimum) return false;
+    if (s.maximum !== undefined && x > s.maximum) return false;
+    if (s.exclusiveMinimum !== undefined && x <= s.exclusiveMinimum) return false;
+    if (s.exclusiveMaximum !== undefined && x >= s.exclusiveMaximum) return false;
+  }
+  if (t === 'string' && s.pattern !== undefined && !new RegExp(s.pattern, 'u').test(v as string)) return false;
+  if (t === 'array') {
+    const a = v as unknown[];
+    if (s.minItems !== undefined && a.length < s.minItems) return false;
+    if (s.maxItems !== undefined && a.length > s.maxItems) return false;
+    if (s.uniqueItems && a.some((x, i) => a.findIndex((y) => deepEq(x, y)) !== i)) return false;
+    if (s.items && !a.every((x) => schemaValid(s.items, x))) return false;
+  }
+  if (t === 'object') {
+    const o = v as Record<string, unknown>;
+    for (const r of s.required ?? []) if (!(r in o) || o[r] === undefined) return false;
+    for (const [k, x] of Object.entries(o)) {
+      if (x === undefined) continue;
+      if (s.properties && Object.hasOwn(s.properties, k)) {
+        if (!schemaValid(s.properties[k], x)) return false;
+      } else if (s.additionalProperties === false) return false;
+    }
+  }
+  if (s.oneOf && s.oneOf.filter((b: Json) => schemaValid(b, v)).length !== 1) return false;
+  return true;
+}
+
+function deepEq(a: unknown, b: unknown): boolean {
+  try {
+    assert.deepStrictEqual(a, b);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Valid specs and defaults
+// ---------------------------------------------------------------------------------------------
+
+test('a minimal random spec gets every documented default', () => {
+  const spec = parseSpec(RANDOM);
+  assert.deepEqual(spec, {
+    dmftlab: 1,
+    seed: 1,
+    model: { kind: 'random', N: 200, g: 2, phi: 'tanh' },
+    simulation: DEFAULT_SIMULATION,
+    theory: DEFAULT_THEORY,
+  });
+  assert.equal('name' in spec, false);
+});
+
+test('rank one accepts scalars and normalises them to arrays; zero defaults for nm, mI, nI, II, I', () => {
+  const spec = parseSpec(RANK1);
+  assert.deepEqual(spec.model, {
+    kind: 'lowrank',
+    N: 200,
+    g: 1.9,
+    phi: 'tanh',
+    rank: 1,
+    means: { m: [1.1], n: [2], I: 0 },
+    cov: { mm: [[1]], nn: [[1]], nm: [[0]], mI: [0], nI: [0], II: 0 },
+  });
+  // the array form gives the same spec
+  const arrays = edit(RANK1, (s) => {
+    s.model.means = { m: [1.1], n: [2], I: 0 };
+    s.model.cov = { mm: [[1]], nn: [[1]], nm: [[0]], mI: [0], nI: [0], II: 0 };
+  });
+  assert.deepEqual(parseSpec(arrays), spec);
+});
+
+test('rank two: arrays kept, zero defaults sized by rank', () => {
+  const spec = parseSpec(RANK2);
+  assert.equal(spec.model.kind, 'lowrank');
+  if (spec.model.kind !== 'lowrank') return;
+  assert.deepEqual(spec.model.cov.nm, RANK2.model.cov.nm);
+  assert.deepEqual(spec.model.cov.mI, [0, 0]);
+  assert.deepEqual(spec.model.cov.nI, [0, 0]);
+  assert.deepEqual(spec.model.means.I, 0);
+});
+
+test('partial simulation, init and quadrature objects are filled field by field', () => {
+  const spec = parseSpec(
+    edit(RANK1, (s) => {
+      s.simulation = { dt: 0.05, init: { kind: 'branch', sign: -1 } };
+      s.theory = { quadrature: { method: 'gauss-hermite' }, tol: 1e-10 };
+    }),
+  );
+  assert.deepEqual(spec.simulation, { ...DEFAULT_SIMULATION, dt: 0.05, init: { kind: 'branch', scale: 1, sign: -1, c: 1.5 } });
+  assert.deepEqual(spec.theory, {
+    ...DEFAULT_THEORY,
+    tol: 1e-10,
+    quadrature: { ...DEFAULT_THEORY.quadrature, method: 'gauss-hermite' },
+  });
+});
+
+test('explicit values are kept, for every simulation and theory field', () => {
+  const simulation = {
+    method: 'euler',
+    dt: 0.05,
+    precision: 'f32',
+    tBurn: 0,
+    tMeasure: 50,
+    sampleEvery: 0.25,
+    blocks: 5,
+    networks: 3,
+    traceUnits: [7, 3],
+    lags: [0, 0.25, 10],
+    init: { kind: 'branch', scale: 0.5, sign: -1, c: 2 },
+  };
+  const theory = {
+    quadrature: { method: 'gauss-hermite', order: 100, zMax: 8, hx: 0.1, closedForms: false },
+    tol: 1e-9,
+    maxIter: 50,
+    tauMax: 30,
+    tauPoints: 301,
+  };
+  const spec = parseSpec(edit(RANK1, (s) => Object.assign(s, { name: 'kept', simulation, theory })));
+  assert.deepEqual(spec.simulation, simulation);
+  assert.deepEqual(spec.theory, theory);
+  assert.equal(spec.name, 'kept');
+});
+
+test('default traceUnits drop units >= N; default lags are rounded to sampleEvery and cut at tMeasure', () => {
+  const small = parseSpec(edit(RANDOM, (s) => (s.model.N = 3)));
+  assert.deepEqual(small.simulation.traceUnits, [0, 1, 2]);
+  const coarse = parseSpec(edit(RANDOM, (s) => (s.simulation = { sampleEvery: 1, tMeasure: 10, blocks: 5 })));
+  assert.deepEqual(coarse.simulation.lags, [0, 1, 2, 4, 8]);
+  const odd = parseSpec(edit(RANDOM, (s) => (s.simulation = { sampleEvery: 0.3 })));
+  assert.deepEqual(odd.simulation.lags, [0, 0.6, 0.9, 2.1, 3.9, 8.1, 15.9]);
+  // the defaulted lags are themselves valid lags
+  assert.deepEqual(parseSpec(edit(odd, () => {})).simulation.lags, odd.simulation.lags);
+});
+
+test('the result is a deep copy, and a valid input again (idempotent)', () => {
+  const input = clone(RANK2);
+  const spec = parseSpec(input);
+  input.model.cov.mm[0][0] = 99;
+  input.model.means.m.push(5);
+  assert.equal((spec.model as Json).cov.mm[0][0], 4);
+  assert.deepEqual((spec.model as Json).means.m, [0, 0]);
+  assert.notEqual((spec.model as Json).cov.nm, RANK2.model.cov.nm);
+  assert.deepEqual(parseSpec(spec), spec);
+  assert.deepEqual(parseSpec(JSON.parse(JSON.stringify(spec))), spec);
+});
+
+test('explicit undefined counts as absent (JSON.stringify drops it too)', () => {
+  const spec = parseSpec({ ...RANDOM, name: undefined, simulation: { dt: undefined } });
+  assert.equal(spec.simulation.dt, 0.1);
+  assert.equal('name' in spec, false);
+});
+
+test('a phi registered at runtime is accepted; before that the error lists the valid names', () => {
+  const s = edit(RANDOM, (x) => (x.model.phi = 'softsignTest'));
+  const before = validateSpec(s);
+  assert.equal(before.ok, false);
+  if (!before.ok) assert.match(before.errors[0].message, /^model\.phi: .*tanh, erf, linear/);
+  registerPhi({
+    name: 'softsignTest',
+    f: (x) => x / (1 + Math.abs(x)),
+    df: (x) => 1 / (1 + Math.abs(x)) ** 2,
+    d2f: (x) => (-2 * Math.sign(x)) / (1 + Math.abs(x)) ** 3,
+    d3f: (x) => 6 / (1 + Math.abs(x)) ** 4,
+    F: (x) => Math.abs(x) - Math.log1p(Math.abs(x)),
+    odd: true,
+    bound: 1,
+  });
+  assert.equal(parseSpec(s).model.phi, 'softsignTest');
+});
+
+test('positive semidefinite edge cases pass: perfectly correlated vectors, zero variances', () => {
+  // n = m exactly (rho = 1): the joint covariance is singular but valid
+  parseSpec(edit(RANK1, (s) => (s.model.cov = { mm: 1, nn: 1, nm: 1 })));
+  // input fully explained by n: var(I) = s^2 / var(n)
+  parseSpec(edit(RANK1, (s) => (s.model.cov = { mm: 1, nn: 4, nI: 2, II: 1 })));
+  // no variance at all (means only)
+  parseSpec(edit(RANK1, (s) => (s.model.cov = { mm: 0, nn: 0 })));
+});
+
+// ---------------------------------------------------------------------------------------------
+// Invalid specs
+// ---------------------------------------------------------------------------------------------
+
+interface Bad {
+  why: string;
+  spec: unknown;
+  /** Path of the issue this break must produce. */
+  path: string;
+  /** Whether the JSON Schema alone rejects it (false: a check only the validator can make). */
+  schema: boolean;
+  /** Text the message must contain. */
+  says?: string | RegExp;
+  /** Expected number of issues (default 1). */
+  issues?: number;
+}
+
+const r = (f: (s: Json) => void) => edit(RANDOM, f);
+const l1 = (f: (s: Json) => void) => edit(RANK1, f);
+const l2 = (f: (s: Json) => void) => edit(RANK2, f);
+
+const BAD: Bad[] = [
+  // the spec itself
+  { why: 'an array instead of an object', spec: [], path: '', schema: true, says: /^spec: got \[\]; must be an object/ },
+  { why: 'JSON text instead of a parsed object', spec: '{"dmftlab": 1}', path: '', schema: true, says: 'JSON.parse' },
+  { why: 'null', spec: null, path: '', schema: true },
+  // dmftlab
+  { why: 'missing version', spec: r((s) => delete s.dmftlab), path: 'dmftlab', schema: true, says: 'supported spec format versions: 1' },
+  { why: 'newer version', spec: r((s) => (s.dmftlab = 2)), path: 'dmftlab', schema: true, says: 'version 2 is newer' },
+  { why: 'version as a string', spec: r((s) => (s.dmftlab = '1')), path: 'dmftlab', schema: true, says: 'the number 1' },
+  // seed, name, unknown top-level fields, model
+  { why: 'missing seed', spec: r((s) => delete s.seed), path: 'seed', schema: true, says: 'missing' },
+  { why: 'negative seed', spec: r((s) => (s.seed = -1)), path: 'seed', schema: true },
+  { why: 'fractional seed', spec: r((s) => (s.seed = 1.5)), path: 'seed', schema: true, says: 'integer' },
+  { why: 'seed = 2^53', spec: r((s) => (s.seed = 2 ** 53)), path: 'seed', schema: true, says: '2^53 - 1' },
+  { why: 'seed as a string', spec: r((s) => (s.seed = '7')), path: 'seed', schema: true, says: '"7" (a string)' },
+  { why: 'seed as a bigint', spec: r((s) => (s.seed = 7n)), path: 'seed', schema: true, says: 'bigint' },
+  {
+    why: 'network seeds past 2^53',
+    spec: r((s) => {
+      s.seed = Number.MAX_SAFE_INTEGER;
+      s.simulation = { networks: 2 };
+    }),
+    path: 'seed',
+    schema: false,
+    says: 'seed + networks - 1',
+  },
+  { why: 'name not a string', spec: r((s) => (s.name = 5)), path: 'name', schema: true, says: 'a string' },
+  { why: 'misspelled name', spec: r((s) => (s.nmae = 'x')), path: 'nmae', schema: true, says: 'did you mean "name"?' },
+  { why: 'N at the top level', spec: r((s) => (s.N = 100)), path: 'N', schema: true, says: 'it belongs in model' },
+  { why: 'missing model', spec: r((s) => delete s.model), path: 'model', schema: true, says: 'missing' },
+  { why: 'model as a string', spec: r((s) => (s.model = 'random')), path: 'model', schema: true },
+  { why: 'a key inherited by every object', spec: r((s) => (s.simulation = { toString: 1 })), path: 'simulation.toString', schema: true, says: 'unknown field' },
+  { why: 'model kind named like an Object method', spec: r((s) => (s.model.kind = 'constructor')), path: 'model.kind', schema: true },
+  { why: 'key with a dot in it', spec: r((s) => (s['model.N'] = 5)), path: '["model.N"]', schema: true, says: 'unknown field' },
+  { why: 'missing model kind', spec: r((s) => delete s.model.kind), path: 'model.kind', schema: true, says: '"random" or "lowrank"' },
+  { why: 'misspelled model kind', spec: r((s) => (s.model.kind = 'low-rank')), path: 'model.kind', schema: true, says: 'did you mean "lowrank"?' },
+  // model.N, g, phi
+  { why: 'negative N', spec: r((s) => (s.model.N = -5)), path: 'model.N', schema: true, says: /^model\.N: got -5; must be an integer in \[1, 100000\]$/ },
+  { why: 'fractional N', spec: r((s) => (s.model.N = 2.5)), path: 'model.N', schema: true },
+  { why: 'N too large', spec: r((s) => (s.model.N = 100001)), path: 'model.N', schema: true },
+  { why: 'missing N', spec: r((s) => delete s.model.N), path: 'model.N', schema: true, says: 'required for model kind "random"' },
+  { why: 'N as a string', spec: r((s) => (s.model.N = '200')), path: 'model.N', schema: true },
+  { why: 'negative g', spec: r((s) => (s.model.g = -0.1)), path: 'model.g', schema: true, says: '[0, 100]' },
+  { why: 'g is NaN', spec: r((s) => (s.model.g = NaN)), path: 'model.g', schema: true, says: 'not-a-number' },
+  { why: 'g is Infinity', spec: r((s) => (s.model.g = Infinity)), path: 'model.g', schema: true, says: 'Infinity' },
+  { why: 'g too large', spec: r((s) => (s.model.g = 101)), path: 'model.g', schema: true },
+  { why: 'g is null', spec: r((s) => (s.model.g = null)), path: 'model.g', schema: true, says: 'got null' },
+  { why: 'misspelled phi', spec: r((s) => (s.model.phi = 'tahn')), path: 'model.phi', schema: false, says: /tanh, erf, linear.* \(did you mean "tanh"\?\)/ },
+  { why: 'phi as a number', spec: r((s) => (s.model.phi = 3)), path: 'model.phi', schema: true },
+  { why: 'phi that is not an identifier', spec: r((s) => (s.model.phi = 'my phi')), path: 'model.phi', schema: true },
+  { why: 'phi never registered', spec: r((s) => (s.model.phi = 'softplus')), path: 'model.phi', schema: false, says: 'registerPhi' },
+  { why: 'low-rank field in a random model', spec: r((s) => (s.model.rank = 1)), path: 'model.rank', schema: true, says: 'model kind "lowrank"' },
+  { why: 'unknown model field', spec: r((s) => (s.model.sigma = 1)), path: 'model.sigma', schema: true, says: 'valid fields: kind, N, g, phi' },
+  // low-rank structure
+  { why: 'rank 0', spec: l1((s) => (s.model.rank = 0)), path: 'model.rank', schema: true },
+  { why: 'rank 17', spec: l1((s) => (s.model.rank = 17)), path: 'model.rank', schema: true, says: '[1, 16]' },
+  { why: 'fractional rank', spec: l1((s) => (s.model.rank = 1.5)), path: 'model.rank', schema: true },
+  { why: 'missing means', spec: l1((s) => delete s.model.means), path: 'model.means', schema: true },
+  { why: 'missing means.m', spec: l1((s) => delete s.model.means.m), path: 'model.means.m', schema: true },
+  { why: 'means.m too short', spec: l2((s) => (s.model.means.m = [1])), path: 'model.means.m', schema: false, says: 'an array of 2 numbers (model.rank = 2), not 1' },
+  { why: 'scalar means.m at rank 2', spec: l2((s) => (s.model.means.m = 1)), path: 'model.means.m', schema: false, says: 'only when rank = 1' },
+  { why: 'string in means.n', spec: l2((s) => (s.model.means.n = ['a', 0])), path: 'model.means.n[0]', schema: true },
+  { why: 'NaN in means.n', spec: l2((s) => (s.model.means.n = [0, NaN])), path: 'model.means.n[1]', schema: true },
+  { why: 'means.I as a string', spec: l1((s) => (s.model.means.I = '0')), path: 'model.means.I', schema: true },
+  { why: 'unknown means field', spec: l1((s) => (s.model.means.mu = 0)), path: 'model.means.mu', schema: true },
+  { why: 'missing cov', spec: l1((s) => delete s.model.cov), path: 'model.cov', schema: true },
+  { why: 'missing cov.mm', spec: l1((s) => delete s.model.cov.mm), path: 'model.cov.mm', schema: true },
+  { why: 'asymmetric mm', spec: l2((s) => (s.model.cov.mm[0][1] = 0.5)), path: 'model.cov.mm[0][1]', schema: false, says: 'model.cov.mm[1][0] = 0' },
+  { why: 'asymmetric nn', spec: l2((s) => (s.model.cov.nn[1][0] = 0.5)), path: 'model.cov.nn[0][1]', schema: false, says: 'symmetric' },
+  { why: 'short row of mm', spec: l2((s) => (s.model.cov.mm[1] = [0])), path: 'model.cov.mm[1]', schema: false, says: 'not 1' },
+  { why: 'mm with 3 rows at rank 2', spec: l2((s) => s.model.cov.mm.push([0, 0])), path: 'model.cov.mm', schema: false, says: 'not 3 rows' },
+  { why: 'negative variance (scalar mm)', spec: l1((s) => (s.model.cov.mm = -1)), path: 'model.cov.mm', schema: false, says: '>= 0' },
+  { why: 'negative variance on the diagonal of nn', spec: l2((s) => (s.model.cov.nn[1][1] = -1)), path: 'model.cov.nn[1][1]', schema: false, says: 'variance of n_2' },
+  { why: 'negative var(I)', spec: l1((s) => (s.model.cov.II = -1)), path: 'model.cov.II', schema: true },
+  {
+    why: 'overlap larger than the variances allow',
+    spec: l1((s) => (s.model.cov.nm = 2)),
+    path: 'model.cov',
+    schema: false,
+    says: /^model\.cov: the joint covariance of \(m_1, n_1, I\) is not positive semidefinite \(most negative eigenvalue -1\)/,
+  },
+  {
+    why: 'input covariance larger than the variances allow',
+    spec: l1((s) => Object.assign(s.model.cov, { nI: 2, II: 1 })),
+    path: 'model.cov',
+    schema: false,
+    says: 'most negative eigenvalue',
+  },
+  {
+    why: 'rank-two covariance not PSD',
+    spec: l2((s) => (s.model.cov.nm = [[0, 4.5], [0, 0]])),
+    path: 'model.cov',
+    schema: false,
+    says: '(m_1, m_2, n_1, n_2, I)',
+  },
+  { why: 'string in nm', spec: l1((s) => (s.model.cov.nm = [['0']])), path: 'model.cov.nm[0][0]', schema: true },
+  { why: 'mI too long', spec: l2((s) => (s.model.cov.mI = [0, 0, 0])), path: 'model.cov.mI', schema: false },
+  { why: 'mm as an object', spec: l1((s) => (s.model.cov.mm = {})), path: 'model.cov.mm', schema: true },
+  { why: 'mn instead of nm', spec: l1((s) => (s.model.cov.mn = 0)), path: 'model.cov.mn', schema: true, says: 'did you mean "nm"?' },
+  // simulation
+  { why: 'simulation as a number', spec: r((s) => (s.simulation = 5)), path: 'simulation', schema: true },
+  { why: 'method in capitals', spec: r((s) => (s.simulation = { method: 'RK4' })), path: 'simulation.method', schema: true, says: 'did you mean "rk4"?' },
+  { why: 'dt = 0', spec: r((s) => (s.simulation = { dt: 0 })), path: 'simulation.dt', schema: true, says: /^simulation\.dt: got 0; must be a number > 0 and <= 1$/ },
+  { why: 'dt > 1', spec: r((s) => (s.simulation = { dt: 1.5, sampleEvery: 3 })), path: 'simulation.dt', schema: true },
+  { why: 'unknown precision', spec: r((s) => (s.simulation = { precision: 'f16' })), path: 'simulation.precision', schema: true, says: '"f64" or "f32"' },
+  { why: 'negative burn-in', spec: r((s) => (s.simulation = { tBurn: -1 })), path: 'simulation.tBurn', schema: true, says: '>= 0' },
+  { why: 'empty measurement window', spec: r((s) => (s.simulation = { tMeasure: 0 })), path: 'simulation.tMeasure', schema: true },
+  { why: 'sampleEvery not a multiple of dt', spec: r((s) => (s.simulation = { sampleEvery: 0.25 })), path: 'simulation.sampleEvery', schema: false, says: 'e.g. 0.2 or 0.3' },
+  { why: 'sampleEvery a hair off a multiple of dt', spec: r((s) => (s.simulation = { sampleEvery: 0.5 + 1e-6 })), path: 'simulation.sampleEvery', schema: false },
+  { why: 'lag a hair off a multiple of sampleEvery', spec: r((s) => (s.simulation = { lags: [0, 1 + 1e-7] })), path: 'simulation.lags[1]', schema: false },
+  { why: 'sampleEvery smaller than dt', spec: r((s) => (s.simulation = { sampleEvery: 0.04 })), path: 'simulation.sampleEvery', schema: false },
+  {
+    why: 'sampleEvery longer than the window',
+    spec: r((s) => (s.simulation = { tMeasure: 10, sampleEvery: 20, lags: [0] })),
+    path: 'simulation.sampleEvery',
+    schema: false,
+    says: '<= simulation.tMeasure = 10',
+  },
+  { why: 'one block', spec: r((s) => (s.simulation = { blocks: 1 })), path: 'simulation.blocks', schema: true, says: '[2, 1000]' },
+  { why: 'fractional blocks', spec: r((s) => (s.simulation = { blocks: 20.5 })), path: 'simulation.blocks', schema: true },
+  {
+    why: 'more blocks than samples',
+    spec: r((s) => (s.simulation = { tMeasure: 2, blocks: 10, lags: [0] })),
+    path: 'simulation.blocks',
+    schema: false,
+    says: 'tMeasure / sampleEvery = 4',
+  },
+  { why: 'zero networks', spec: r((s) => (s.simulation = { networks: 0 })), path: 'simulation.networks', schema: true },
+  { why: 'too many networks', spec: r((s) => (s.simulation = { networks: 1001 })), path: 'simulation.networks', schema: true },
+  { why: 'trace unit >= N', spec: r((s) => (s.simulation = { traceUnits: [0, 250] })), path: 'simulation.traceUnits[1]', schema: false, says: '[0, 199] (model.N = 200)' },
+  { why: 'negative trace unit', spec: r((s) => (s.simulation = { traceUnits: [0, -1] })), path: 'simulation.traceUnits[1]', schema: true },
+  { why: 'repeated trace unit', spec: r((s) => (s.simulation = { traceUnits: [1, 1] })), path: 'simulation.traceUnits[1]', schema: true, says: 'once' },
+  { why: 'traceUnits not an array', spec: r((s) => (s.simulation = { traceUnits: 3 })), path: 'simulation.traceUnits', schema: true, says: 'an array of distinct integers' },
+  { why: 'lag not a multiple of sampleEvery', spec: r((s) => (s.simulation = { lags: [0, 0.3] })), path: 'simulation.lags[1]', schema: false, says: 'e.g. 0 or 0.5' },
+  { why: 'lag beyond the window', spec: r((s) => (s.simulation = { lags: [0, 300] })), path: 'simulation.lags[1]', schema: false, says: '< simulation.tMeasure = 200' },
+  { why: 'negative lag', spec: r((s) => (s.simulation = { lags: [-1] })), path: 'simulation.lags[0]', schema: true },
+  { why: 'a theory field in simulation', spec: r((s) => (s.simulation = { tol: 1e-9 })), path: 'simulation.tol', schema: true, says: 'it belongs in theory' },
+  { why: 'misspelled tMeasure', spec: r((s) => (s.simulation = { tmeasure: 100 })), path: 'simulation.tmeasure', schema: true, says: 'did you mean "tMeasure"?' },
+  { why: 'branch start in a random network', spec: r((s) => (s.simulation = { init: { kind: 'branch' } })), path: 'simulation.init.kind', schema: false, says: 'model kind "lowrank"' },
+  { why: 'init sign 0', spec: l1((s) => (s.simulation = { init: { sign: 0 } })), path: 'simulation.init.sign', schema: true, says: '1 or -1' },
+  { why: 'negative init scale', spec: l1((s) => (s.simulation = { init: { scale: -1 } })), path: 'simulation.init.scale', schema: true },
+  { why: 'init c as a string', spec: l1((s) => (s.simulation = { init: { c: 'big' } })), path: 'simulation.init.c', schema: true },
+  { why: 'misspelled init field', spec: l1((s) => (s.simulation = { init: { kidn: 'branch' } })), path: 'simulation.init.kidn', schema: true, says: 'did you mean "kind"?' },
+  // memory
+  {
+    why: 'f64 couplings too large',
+    spec: r((s) => (s.model.N = 30000)),
+    path: 'model.N',
+    schema: false,
+    says: /needs 6\.71 GiB .* 3\.5 GiB limit: set simulation\.precision to "f32"/,
+  },
+  {
+    why: 'f32 couplings too large',
+    spec: r((s) => {
+      s.model.N = 40000;
+      s.simulation = { precision: 'f32' };
+    }),
+    path: 'model.N',
+    schema: false,
+    says: 'use N <= ',
+  },
+  // theory
+  { why: 'theory as an array', spec: r((s) => (s.theory = [])), path: 'theory', schema: true },
+  { why: 'quadrature order 1', spec: r((s) => (s.theory = { quadrature: { order: 1 } })), path: 'theory.quadrature.order', schema: true, says: '[2, 1000]' },
+  { why: 'quadrature order 1001', spec: r((s) => (s.theory = { quadrature: { order: 1001 } })), path: 'theory.quadrature.order', schema: true },
+  { why: 'unknown quadrature method', spec: r((s) => (s.theory = { quadrature: { method: 'gauss' } })), path: 'theory.quadrature.method', schema: true, says: '"trapezoid" or "gauss-hermite"' },
+  { why: 'zMax = 0', spec: r((s) => (s.theory = { quadrature: { zMax: 0 } })), path: 'theory.quadrature.zMax', schema: true },
+  { why: 'hx = 2', spec: r((s) => (s.theory = { quadrature: { hx: 2 } })), path: 'theory.quadrature.hx', schema: true },
+  { why: 'closedForms as a string', spec: r((s) => (s.theory = { quadrature: { closedForms: 'yes' } })), path: 'theory.quadrature.closedForms', schema: true, says: 'true or false' },
+  { why: 'tol = 0', spec: r((s) => (s.theory = { tol: 0 })), path: 'theory.tol', schema: true, says: '> 0 and < 1' },
+  { why: 'tol = 1', spec: r((s) => (s.theory = { tol: 1 })), path: 'theory.tol', schema: true },
+  { why: 'maxIter 0', spec: r((s) => (s.theory = { maxIter: 0 })), path: 'theory.maxIter', schema: true },
+  { why: 'negative tauMax', spec: r((s) => (s.theory = { tauMax: -1 })), path: 'theory.tauMax', schema: true },
+  { why: 'one tau point', spec: r((s) => (s.theory = { tauPoints: 1 })), path: 'theory.tauPoints', schema: true },
+  { why: 'quadrature field one level up', spec: r((s) => (s.theory = { order: 100 })), path: 'theory.order', schema: true, says: 'it belongs in theory.quadrature' },
+];
+
+function checkMessage(i: SpecIssue): void {
+  const shown = i.path === '' ? 'spec' : i.path;
+  assert.ok(i.message.startsWith(`${shown}: `), `message does not start with its path: ${i.message}`);
+  assert.ok(!/[\n\r]/.test(i.message), `message is not one line: ${JSON.stringify(i.message)}`);
+  assert.ok(!/NaN|undefined/.test(i.message), `message says NaN or undefined: ${i.message}`);
+  assert.ok(i.message.length < 400, `message too long: ${i.message}`);
+}
+
+test(`at least 50 invalid specs, each broken differently (${BAD.length})`, () => {
+  assert.ok(BAD.length >= 50);
+  assert.equal(new Set(BAD.map((b) => b.why)).size, BAD.length);
+  // JSON.stringify, but NaN, Infinity and bigints stay distinguishable
+  const key = (v: unknown) =>
+    JSON.stringify(v, (_k, x) => (typeof x === 'bigint' || (typeof x === 'number' && !Number.isFinite(x)) ? `#${String(x)}` : x));
+  const keys = BAD.map((b) => key(b.spec));
+  assert.equal(new Set(keys).size, BAD.length, 'two cases break the spec the same way');
+});
+
+for (const b of BAD) {
+  test(`invalid: ${b.why} -> ${b.path || 'spec'}`, () => {
+    const res = validateSpec(b.spec);
+    assert.equal(res.ok, false, 'accepted');
+    if (res.ok) return;
+    for (const i of res.errors) checkMessage(i);
+    const hit = res.errors.find((i) => i.path === b.path);
+    assert.ok(hit, `no issue at ${b.path}; got:\n${res.errors.map((i) => i.message).join('\n')}`);
+    if (typeof b.says === 'string') assert.ok(hit.message.includes(b.says), `"${b.says}" not in: ${hit.message}`);
+    else if (b.says) assert.match(hit.message, b.says);
+    assert.equal(res.errors.length, b.issues ?? 1, res.errors.map((i) => i.message).join('\n'));
+    assert.throws(
+      () => parseSpec(b.spec),
+      (e: unknown) => e instanceof SpecError && e.issues.length === res.errors.length && e.message.includes(hit.message),
+    );
+  });
+}
+
+test('every issue is collected, not just the first', () => {
+  const s = edit(RANK1, (x) => {
+    x.seed = -1;
+    x.model.N = 0;
+    x.model.phi = 'relu';
+    x.model.cov.nm = 5;
+    x.simulation = { dt: 2, blocks: 1, precsion: 'f32' };
+    x.theory = { quadrature: { order: 0 } };
+  });
+  const res = validateSpec(s);
+  assert.equal(res.ok, false);
+  if (res.ok) return;
+  const paths = res.errors.map((i) => i.path).sort();
+  assert.deepEqual(paths, [
+    'model.N',
+    'model.cov',
+    'model.phi',
+    'seed',
+    'simulation.blocks',
+    'simulation.dt',
+    'simulation.precsion',
+    'theory.quadrature.order',
+  ]);
+  const e = (() => {
+    try {
+      parseSpec(s);
+    } catch (err) {
+      return err as SpecError;
+    }
+    throw new Error('parseSpec accepted an invalid spec');
+  })();
+  assert.equal(e.name, 'SpecError');
+  assert.equal(e.message.split('\n').length, 1 + res.errors.length);
+  assert.match(e.message, /^invalid dmftlab spec \(8 issues\):/);
+});
+
+test('the error example in docs/SPEC.md is what parseSpec prints', () => {
+  const s = edit(RANK1, (x) => {
+    x.model.N = -5;
+    x.model.phi = 'tahn';
+    x.model.cov.nm = 2;
+    x.simulation = { dt: 0, tmeasure: 100 };
+    x.theory = { order: 100 };
+  });
+  const md = readFileSync('docs/SPEC.md', 'utf8');
+  const res = validateSpec(s);
+  assert.ok(!res.ok);
+  if (res.ok) return;
+  assert.equal(res.errors.length, 6);
+  for (const i of res.errors) {
+    // registerPhi above may have added a name to the list of valid phi
+    const line = i.message.replace(', softsignTest', '');
+    assert.ok(md.includes(line), `docs/SPEC.md does not show: ${line}`);
+  }
+});
+
+test('issue values are the offending values', () => {
+  const res = validateSpec(r((s) => (s.model.N = -5)));
+  assert.ok(!res.ok && res.errors[0].value === -5);
+  const missing = validateSpec(r((s) => delete s.seed));
+  assert.ok(!missing.ok && missing.errors[0].value === undefined);
+});
+
+// ---------------------------------------------------------------------------------------------
+// Schema and validator agreement
+// ---------------------------------------------------------------------------------------------
+
+test('the schema uses only keywords the test checker understands, and is draft 2020-12', () => {
+  assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema');
+  const unknown = [...keywordsUsed(schema)].filter((k) => !KEYWORDS.has(k));
+  assert.deepEqual(unknown, []);
+});
+
+const NUMBER_KEYS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum'] as const;
+
+function checkNumberRule(where: string, p: Json, rule: NumberRule): void {
+  assert.equal(p.type, rule.type, `${where}: type`);
+  for (const k of NUMBER_KEYS) assert.equal(p[k], rule[k], `${where}: ${k}`);
+}
+
+function checkField(where: string, p: Json, rule: FieldRule): void {
+  assert.ok(p, `${where}: not in the schema`);
+  switch (rule.type) {
+    case 'number':
+    case 'integer':
+      checkNumberRule(where, p, rule);
+      assert.equal(p.default, rule.default, `${where}: default`);
+      break;
+    case 'const':
+      assert.equal(p.const, rule.const, `${where}: const`);
+      break;
+    case 'enum':
+      assert.deepEqual(p.enum, rule.enum, `${where}: enum`);
+      assert.equal(p.default, rule.default, `${where}: default`);
+      break;
+    case 'string':
+      assert.equal(p.type, 'string', `${where}: type`);
+      assert.equal(p.pattern, rule.pattern, `${where}: pattern`);
+      break;
+    case 'boolean':
+      assert.equal(p.type, 'boolean', `${where}: type`);
+      assert.equal(p.default, rule.default, `${where}: default`);
+      break;
+    case 'array':
+      assert.equal(p.type, 'array', `${where}: type`);
+      assert.equal(p.uniqueItems, rule.uniqueItems, `${where}: uniqueItems`);
+      checkNumberRule(`${where}[]`, p.items, rule.items);
+      assert.deepEqual(p.default, rule.default, `${where}: default`);
+      break;
+    case 'ref':
+      assert.equal(p.$ref, `#/$defs/${rule.ref}`, `${where}: $ref`);
+      break;
+    case 'model':
+      assert.deepEqual(
+        p.oneOf.map((b: Json) => b.$ref),
+        Object.values(MODEL_KINDS).map((d) => `#/$defs/${d}`),
+        `${where}: oneOf`,
+      );
+      break;
+    case 'vectorR':
+    case 'matrixR':
+      assert.equal(p.$ref, `#/$defs/${rule.type}`, `${where}: $ref`);
+      break;
+  }
+}
+
+test("schema and validator tables agree: fields, required lists, enums, bounds, defaults", () => {
+  for (const [name, table] of Object.entries(SPEC_TABLES)) {
+    const s = name === 'spec' ? schema : schema.$defs[name];
+    assert.ok(s, `$defs.${name} missing from the schema`);
+    assert.equal(s.type, 'object', `${name}: type`);
+    assert.equal(s.additionalProperties, false, `${name}: additionalProperties`);
+    assert.deepEqual(Object.keys(s.properties).sort(), Object.keys(table.fields).sort(), `${name}: properties`);
+    assert.deepEqual([...(s.required ?? [])].sort(), [...table.required].sort(), `${name}: required`);
+    for (const [key, rule] of Object.entries(table.fields)) checkField(`${name}.${key}`, s.properties[key], rule);
+  }
+  // every object in $defs is described by a table; the rest are the rank-sized vector and matrix
+  const objects = Object.entries(schema.$defs).filter(([, d]) => (d as Json).type === 'object').map(([k]) => k).sort();
+  assert.deepEqual(objects, Object.keys(SPEC_TABLES).filter((k) => k !== 'spec').sort());
+  assert.deepEqual(Object.keys(schema.$defs).filter((k) => !objects.includes(k)).sort(), ['matrixR', 'vectorR']);
+  // model kinds: each branch's kind const is its key
+  for (const [kind, def] of Object.entries(MODEL_KINDS)) assert.equal(schema.$defs[def].properties.kind.const, kind);
+  // bounds that the validator derives from other fields
+  const rank = SPEC_TABLES.lowrankModel.fields.rank as NumberRule;
+  assert.equal(schema.$defs.vectorR.oneOf[1].maxItems, rank.maximum);
+  assert.equal(schema.$defs.matrixR.oneOf[1].maxItems, rank.maximum);
+  assert.equal(schema.$defs.matrixR.oneOf[1].items.maxItems, rank.maximum);
+  const N = SPEC_TABLES.randomModel.fields.N as NumberRule;
+  assert.equal(schema.$defs.simulation.properties.traceUnits.items.maximum, N.maximum! - 1);
+});
+
+test('the validator fills exactly the defaults the schema declares', () => {
+  // walk the schema's defaults and compare with what parseSpec fills in
+  const lr = parseSpec(RANK1) as Json;
+  const walk = (s: Json, value: Json, where: string) => {
+    for (const [key, p0] of Object.entries(s.properties ?? {})) {
+      const p = p0 as Json;
+      const target = resolve(p);
+      if (target.type === 'object' && value[key] !== undefined && typeof value[key] === 'object' && !Array.isArray(value[key])) {
+        walk(target, value[key], `${where}.${key}`);
+      }
+      if (p.default === undefined || (typeof p.default === 'object' && !Array.isArray(p.default))) continue;
+      assert.deepEqual(value[key], p.default, `${where}.${key}`);
+    }
+  };
+  walk(schema.$defs.simulation, lr.simulation, 'simulation');
+  walk(schema.$defs.theory, lr.theory, 'theory');
+  walk(schema.$defs.lowrankMeans, lr.model.means, 'model.means');
+  walk(schema.$defs.lowrankCov, lr.model.cov, 'model.cov');
+  // optional rank-sized fields without a schema default are zeros
+  for (const k of ['nm', 'mI', 'nI']) {
+    assert.ok(!schema.$defs.lowrankCov.required.includes(k));
+    assert.match(schema.$defs.lowrankCov.properties[k].description, /Default: zeros/);
+  }
+  assert.deepEqual([lr.model.cov.nm, lr.model.cov.mI, lr.model.cov.nI], [[[0]], [0], [0]]);
+});
+
+test('schema and validator agree on the corpus', () => {
+  const valid = [RANDOM, RANK1, RANK2, ...exampleFiles().map(([, s]) => s)];
+  for (const v of valid) {
+    assert.ok(schemaValid(schema, v), `schema rejects a valid spec: ${JSON.stringify(v)}`);
+    assert.ok(schemaValid(schema, parseSpec(v)), 'schema rejects a parsed spec');
+  }
+  for (const b of BAD) {
+    // schema: true  -> the schema alone rejects it;
+    // schema: false -> only the validator can see the problem (the schema accepts it)
+    assert.equal(!schemaValid(schema, b.spec), b.schema, `${b.why}: schema ${b.schema ? 'accepts' : 'rejects'} it`);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Examples and docs
+// ---------------------------------------------------------------------------------------------
+
+function exampleFiles(): [string, Json][] {
+  const dir = 'examples/specs';
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => [f, JSON.parse(readFileSync(`${dir}/${f}`, 'utf8'))]);
+}
+
+test('the example files validate', () => {
+  const files = exampleFiles();
+  assert.ok(files.length >= 3);
+  for (const [f, s] of files) {
+    const res = validateSpec(s);
+    assert.ok(res.ok, `${f}: ${res.ok ? '' : res.errors.map((i) => i.message).join('; ')}`);
+    assert.equal(typeof s.name, 'string', `${f}: has a name`);
+  }
+  const byName = Object.fromEntries(files.map(([f, s]) => [f, parseSpec(s)]));
+  const fig1 = byName['mo-fig1-rank1-g1.9.json'].model as Json;
+  assert.deepEqual([fig1.means.m, fig1.means.n, fig1.cov.mm, fig1.cov.nn, fig1.g], [[1.1], [2], [[1]], [[1]], 1.9]);
+  const driven = byName['input-driven-rank1-s0.5.json'].model as Json;
+  assert.deepEqual([driven.cov.nI, driven.cov.II], [[0.5], 1.25]);
+  assert.equal(byName['scs-tanh-g2.json'].model.g, 2);
+});
+
+test('every json block in docs/SPEC.md is a valid spec, and the three examples match the files', () => {
+  const md = readFileSync('docs/SPEC.md', 'utf8');
+  const blocks = [...md.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]));
+  assert.ok(blocks.length >= 3);
+  for (const b of blocks) {
+    const res = validateSpec(b);
+    assert.ok(res.ok, res.ok ? '' : res.errors.map((i) => i.message).join('; '));
+  }
+  for (const [f, s] of exampleFiles()) {
+    assert.ok(blocks.some((b) => deepEq(b, s)), `examples/specs/${f} is not shown in docs/SPEC.md`);
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// Hash
+// ---------------------------------------------------------------------------------------------
+
+test('fnv1a64 matches the published test vectors', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  assert.equal(fnv1a64(enc('')), 'cbf29ce484222325');
+  assert.equal(fnv1a64(enc('a')), 'af63dc4c8601ec8c');
+  assert.equal(fnv1a64(enc('foobar')), '85944171f73967e8');
+});
+
+test('specHash is stable under key order and input sugar, and changes with any value', () => {
+  const a = parseSpec(RANK1);
+  const reordered = JSON.parse(canonicalJson(a)); // keys sorted: a different insertion order
+  assert.notDeepEqual(Object.keys(reordered), Object.keys(a));
+  assert.match(specHash(a), /^[0-9a-f]{16}$/);
+  assert.equal(specHash(parseSpec(reordered)), specHash(a));
+  // rank-one scalars and their array form hash alike
+  const arrays = edit(RANK1, (s) => {
+    s.model.means.m = [1.1];
+    s.model.cov.nn = [[1]];
+  });
+  assert.equal(specHash(parseSpec(arrays)), specHash(a));
+  assert.notEqual(specHash(parseSpec(edit(RANK1, (s) => (s.model.g = 1.91)))), specHash(a));
+  assert.notEqual(specHash(parseSpec(edit(RANK1, (s) => (s.seed = 2)))), specHash(a));
+  assert.equal(canonicalJson({ b: 1, a: [2, { d: undefined, c: -0 }] }), '{"a":[2,{"c":0}],"b":1}');
+});
