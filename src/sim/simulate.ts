@@ -31,7 +31,7 @@ export function planSteps(spec: Spec): StepPlan {
   const s = spec.simulation;
   const stride = Math.max(1, Math.round(s.sampleEvery / s.dt));
   const burnSteps = Math.round(s.tBurn / s.dt);
-  const samples = Math.max(1, Math.round(s.tMeasure / s.sampleEvery));
+  const samples = Math.max(1, Math.floor(s.tMeasure / s.sampleEvery + 1e-9)); // as the validator counts them
   const lagSamples = s.lags.map((l) => Math.round(l / s.sampleEvery));
   return { steps: burnSteps + (samples - 1) * stride + 1, burnSteps, stride, samples, lagSamples };
 }
