@@ -1,0 +1,39 @@
+/**
+ * Named Philox streams (the third counter word; docs/ARCHITECTURE.md, Determinism). A random
+ * quantity is identified by (seed, stream, index); different quantities must use different streams
+ * so they never share Philox blocks.
+ *
+ * | stream                | quantity                                              | index     |
+ * |-----------------------|-------------------------------------------------------|-----------|
+ * | 1                     | chi (the i.i.d. part of J), entry (i, j)              | i N + j   |
+ * | 8 + t, t < 8          | initial condition x0 of trial t                       | i         |
+ * | 16 + c                | low-rank joint Gaussian, component c = 0..2R          | unit i    |
+ * | 2^24 + t, t >= 8      | initial condition x0 of trial t (no clash with 16 + c)| i         |
+ *
+ * Streams 0, 2..7 are unassigned. Add new ones here and in docs/ARCHITECTURE.md together.
+ */
+
+/** chi_ij = gaussian(seed, STREAM_J, i*N + j) (unpadded index). */
+export const STREAM_J = 1;
+/** Initial conditions of trial 0. */
+export const STREAM_INIT = 8;
+/** Component c of the per-unit low-rank Gaussian (order m_1..m_R, n_1..n_R, I) uses LOWRANK + c. */
+export const STREAM_LOWRANK = 16;
+/** Initial-condition streams of trials t >= 8 start here (2^24 + t), clear of 16 + c. */
+export const STREAM_INIT_EXT = 1 << 24;
+
+/** The stream of the initial condition of trial t (t = 0, 1, ...). */
+export function initStream(trial: number): number {
+  if (!Number.isInteger(trial) || trial < 0 || trial >= 2 ** 32 - STREAM_INIT_EXT) {
+    throw new RangeError(`dmftlab: trial must be a non-negative integer, got ${trial}`);
+  }
+  return trial < 8 ? STREAM_INIT + trial : STREAM_INIT_EXT + trial;
+}
+
+/** The stream of component c of the low-rank joint Gaussian (c = 0..2R). */
+export function lowRankStream(c: number): number {
+  if (!Number.isInteger(c) || c < 0 || STREAM_LOWRANK + c >= STREAM_INIT_EXT) {
+    throw new RangeError(`dmftlab: low-rank component index out of range: ${c}`);
+  }
+  return STREAM_LOWRANK + c;
+}
