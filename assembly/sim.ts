@@ -17,7 +17,7 @@ const C_LD = 1; // padded length / row stride (multiple of 8)
 const C_R = 2; // low rank (0 for none)
 const C_PHI = 3; // phi code; -1 = evaluated in JS through the `env.phiCustom` import
 const C_F32 = 4; // 1 = f32 couplings and f32 phi buffer
-const C_METHOD = 5; // 0 euler, 1 rk4
+const C_METHOD = 5; // 0 euler, 1 rk4, 2 heun
 const C_DT = 6;
 const C_DENSE = 7; // 1 = dense random part present (J pre-scaled by g / sqrt(N))
 const C_J = 8;
@@ -239,6 +239,15 @@ function phaseB(ctx: usize, par: i32, stage: i32, tid: i32, i0: i32, i1: i32, sa
     if (inp) f += load<f64>(inp + o);
     if (method == 0) {
       store<f64>(x + o, load<f64>(x + o) + dt * f);
+    } else if (method == 2) {
+      // Heun: xs = x + dt k1, x <- x + dt/2 (k1 + k2)
+      if (stage == 0) {
+        const xi = load<f64>(x + o);
+        store<f64>(acc + o, xi + (dt * 0.5) * f);
+        store<f64>(xs + o, xi + dt * f);
+      } else {
+        store<f64>(x + o, load<f64>(acc + o) + (dt * 0.5) * f);
+      }
     } else if (stage == 0) {
       const xi = load<f64>(x + o);
       store<f64>(acc + o, xi + (dt / 6.0) * f);
@@ -266,7 +275,8 @@ export function simSteps(ctx: usize, tid: i32, nThreads: i32, k0: i32, k1: i32):
   const b1 = blockStart(nB, tid + 1, nThreads);
   const i0 = b0 * BLOCK;
   const i1 = min(b1 * BLOCK, N);
-  const stages = ci(ctx, C_METHOD) == 0 ? 1 : 4;
+  const method = ci(ctx, C_METHOD);
+  const stages = method == 0 ? 1 : method == 2 ? 2 : 4;
   const burn = ci(ctx, C_BURN);
   const stride = ci(ctx, C_STRIDE);
   const nSamp = ci(ctx, C_NSAMP);

@@ -57,7 +57,7 @@ test('matvec kernels agree with a scalar reference (f64 to rounding, f32 within 
   }
 });
 
-for (const method of ['euler', 'rk4'] as const) {
+for (const method of ['euler', 'heun', 'rk4'] as const) {
   test(`${method}: Wasm kernel matches the TypeScript reference (dense + rank two + input)`, async () => {
     const N = 37;
     const s = spec(
@@ -91,7 +91,7 @@ test('low-rank fast path (g = 0, no N x N matrix) matches the dense reference', 
   assert.ok(e < 1e-12, `max diff ${e}`); // observed ~1e-15
 });
 
-test('integrator order on a smooth problem: halving dt divides the error by ~2 (Euler) and ~16 (RK4)', async () => {
+test('integrator order on a smooth problem: halving dt divides the error by ~2 (Euler), ~4 (Heun) and ~16 (RK4)', async () => {
   const N = 40;
   const base = { kind: 'random', N, g: 0.8, phi: 'tanh' };
   const at = (method: string, dt: number) =>
@@ -101,10 +101,13 @@ test('integrator order on a smooth problem: halving dt divides the error by ~2 (
   const err = async (method: string, dt: number) => maxAbsDiff((await lastState(at(method, dt))).x, exact);
   const e1 = await err('euler', 1 / 32);
   const e2 = await err('euler', 1 / 64);
+  const h1 = await err('heun', 1 / 16);
+  const h2 = await err('heun', 1 / 32);
   const r1 = await err('rk4', 1 / 8);
   const r2 = await err('rk4', 1 / 16);
   // first and fourth order: ratios observed 2.0 (Euler) and 16.3 (RK4)
   assert.ok(e1 / e2 > 1.85 && e1 / e2 < 2.15, `Euler ratio ${e1 / e2}`);
+  assert.ok(h1 / h2 > 3.7 && h1 / h2 < 4.3, `Heun ratio ${h1 / h2}`); // second order: observed 4.0
   assert.ok(r1 / r2 > 14 && r1 / r2 < 18, `RK4 ratio ${r1 / r2}`);
 });
 

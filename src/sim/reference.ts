@@ -60,6 +60,11 @@ export function referenceRun(spec: Spec, seed: number, at: number[]): ReferenceR
     if (sim.method === 'euler') {
       rhs(x, k1);
       for (let i = 0; i < N; i++) x[i] += dt * k1[i];
+    } else if (sim.method === 'heun') {
+      rhs(x, k1);
+      for (let i = 0; i < N; i++) xs[i] = x[i] + dt * k1[i];
+      rhs(xs, k2);
+      for (let i = 0; i < N; i++) x[i] += 0.5 * dt * (k1[i] + k2[i]);
     } else {
       rhs(x, k1);
       for (let i = 0; i < N; i++) xs[i] = x[i] + 0.5 * dt * k1[i];

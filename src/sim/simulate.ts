@@ -228,7 +228,7 @@ export async function runNetwork(
     c[Slot.R] = R;
     c[Slot.PHI] = phi.code;
     c[Slot.F32] = f32 ? 1 : 0;
-    c[Slot.METHOD] = sim.method === 'euler' ? 0 : 1;
+    c[Slot.METHOD] = { euler: 0, rk4: 1, heun: 2 }[sim.method];
     c[Slot.DT] = sim.dt;
     c[Slot.DENSE] = dense ? 1 : 0;
     c[Slot.J] = J ? J.ptr : 0;
@@ -266,7 +266,7 @@ export async function runNetwork(
 
     kernel.customPhi = phi.code < 0 ? phi.f : null;
     // chunks of about 30 ms of work, so aborts and progress are prompt
-    const workPerStep = (dense ? N * N : N * (2 * R + 4)) * (sim.method === 'rk4' ? 4 : 1);
+    const workPerStep = (dense ? N * N : N * (2 * R + 4)) * { euler: 1, heun: 2, rk4: 4 }[sim.method];
     const chunk = Math.max(1, Math.floor(3e7 / Math.max(1, workPerStep)));
     for (let k = 0; k < plan.steps; k += chunk) {
       if (opts.signal?.aborted) throw abortError();

@@ -50,7 +50,7 @@ export interface InitSettings {
 }
 
 export interface SimulationSettings {
-  method: 'euler' | 'rk4';
+  method: 'euler' | 'heun' | 'rk4';
   dt: number;
   precision: 'f64' | 'f32';
   /** Burn-in discarded before measuring (time units). */

@@ -171,7 +171,7 @@ export const SPEC_TABLES: Readonly<Record<string, Table>> = {
   simulation: {
     required: [],
     fields: {
-      method: { type: 'enum', enum: ['euler', 'rk4'], default: 'rk4' },
+      method: { type: 'enum', enum: ['euler', 'heun', 'rk4'], default: 'rk4' },
       dt: { type: 'number', exclusiveMinimum: 0, maximum: 1, default: 0.1 },
       precision: { type: 'enum', enum: ['f64', 'f32'], default: 'f64' },
       tBurn: { type: 'number', minimum: 0, default: 100 },
