@@ -307,9 +307,13 @@ export function quadAdaptive(
     const I1 = gl(lo, mid);
     const I2 = gl(mid, hi);
     const d = Math.abs(I1 + I2 - I);
-    const share = Math.abs(hi - lo) / total;
-    if (d <= Math.max(atol, rtol * Math.abs(whole)) * share || depth >= maxDepth) {
-      if (depth >= maxDepth && d > Math.max(atol, rtol * Math.abs(whole)) * share) converged = false;
+    // a panel gets its share of the tolerance, but never less than 1e-3 of it: near an endpoint singularity
+    // (error ~ h^1.5 for sqrt) a share-proportional budget would never be met; the ~depth panels involved
+    // then add at most depth * 1e-3 of the tolerance.
+    const share = Math.max(Math.abs(hi - lo) / total, 1e-3);
+    const tolP = Math.max(atol, rtol * Math.abs(whole)) * share;
+    if (d <= tolP || depth >= maxDepth) {
+      if (d > tolP) converged = false;
       err += d;
       return I1 + I2;
     }
