@@ -10,7 +10,7 @@
  *   are 1-D Gauss–Legendre integrals of the elementary C_{phi'} (graded panels, ~100 nodes, ~1e-16).
  * * twoPoint(c, mu, D0): ends c = 0 and c = D0 reduce to one-point brackets. Trapezoid settings:
  *     c <= D0/2             Mehler series sum_k a_k^2 (c/D0)^k with (c/D0)^(K+1) < 1e-17 (K <= 57 terms)
- *     D0 - c <= 0.25        outer trapezoid in sqrt(c) z, inner Gauss–Hermite (order 8–24) in sqrt(D0 - c) x
+ *     D0 - c <= 0.01        outer trapezoid in sqrt(c) z, inner Gauss–Hermite (order 8; 24 for user phi) in sqrt(D0 - c) x
  *     otherwise             nested trapezoid on one aligned x-grid (spacing min(hx, sqrt(c)/4, sqrt(D0-c)/4)):
  *                           f is evaluated once per grid point and the inner average is a discrete correlation.
  *   Gauss–Hermite settings: outer x inner Gauss–Hermite product rule of order q.order.
@@ -78,11 +78,14 @@ export function twoPointMehlerTerms(r: number): number {
   return r <= 0 ? 0 : Math.max(2, Math.ceil(Math.log(1e-17) / Math.log(r)) - 1);
 }
 const MEHLER_MAX_TERMS = twoPointMehlerTerms(TWO_POINT_MEHLER_MAX_RATIO);
-export const TWO_POINT_INNER_GH_VAR = 0.25;
-/** Inner Gauss–Hermite order for variance e = D0 - c <= 0.25 (tanh, erf: measured; other phi: always 24). */
-export function innerHermiteOrder(e: number, analytic: boolean): number {
-  if (!analytic) return 24;
-  return e <= 0.015 ? 8 : e <= 0.1 ? 16 : 24;
+/** Below this inner variance e = D0 - c the aligned grid gets expensive (spacing ~ sqrt(e)/4): inner Gauss–Hermite. */
+export const TWO_POINT_INNER_GH_VAR = 0.01;
+/**
+ * Inner Gauss–Hermite order for e <= TWO_POINT_INNER_GH_VAR: 8 for tanh and erf (measured error <= 1e-15 up to
+ * e = 0.015, see tests), 24 for other phi (whose analyticity strip is unknown).
+ */
+export function innerHermiteOrder(analytic: boolean): number {
+  return analytic ? 8 : 24;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -358,6 +361,7 @@ class TsAverager implements Averager {
   private readonly mh = new Float64Array(3 * (MEHLER_MAX_TERMS + 1));
   private wo = new Float64Array(0);
   private wi = new Float64Array(0);
+  private vals = new Float64Array(0);
 
   constructor(phi: PhiDef, settings: QuadratureSettings) {
     checkSettings(settings);
@@ -532,7 +536,7 @@ class TsAverager implements Averager {
   /** c close to D0: outer trapezoid over sqrt(c) z, inner Gauss–Hermite over sqrt(D0 - c) x. */
   private twoPointInnerGH(c: number, mu: number, D0: number, out: TwoPoint): TwoPoint {
     const ro = this.rule(c);
-    const gh = hermiteRule(innerHermiteOrder(D0 - c, this.kind !== KIND_GENERIC));
+    const gh = hermiteRule(innerHermiteOrder(this.kind !== KIND_GENERIC));
     const no = ro.z.length;
     const ni = gh.z.length;
     const so = Math.sqrt(c);
@@ -604,25 +608,35 @@ class TsAverager implements Averager {
       const t = i * hi;
       wi[i] = hi * NRM * Math.exp(-0.5 * t * t);
     }
-    const P = s.p;
-    const F = s.F;
-    const D1 = s.d1;
+    // interleave (phi, Phi, phi') per grid point: one cache line serves all three correlations
+    if (this.vals.length < 3 * nx) this.vals = new Float64Array(6 * nx);
+    const V = this.vals;
+    {
+      const P = s.p;
+      const F = s.F;
+      const D1 = s.d1;
+      for (let m = 0; m < nx; m++) {
+        V[3 * m] = P[m];
+        V[3 * m + 1] = F[m];
+        V[3 * m + 2] = D1[m];
+      }
+    }
     let cp = 0;
     let cF = 0;
     let cd = 0;
     const w0 = wi[0];
     for (let j = -Jo; j <= Jo; j++) {
-      const k0 = j + M;
-      let gp = w0 * P[k0];
-      let gF = w0 * F[k0];
-      let gd = w0 * D1[k0];
+      const k0 = 3 * (j + M);
+      let gp = w0 * V[k0];
+      let gF = w0 * V[k0 + 1];
+      let gd = w0 * V[k0 + 2];
       for (let i = 1; i <= Ji; i++) {
         const wv = wi[i];
-        const kp = k0 + i;
-        const km = k0 - i;
-        gp += wv * (P[kp] + P[km]);
-        gF += wv * (F[kp] + F[km]);
-        gd += wv * (D1[kp] + D1[km]);
+        const kp = k0 + 3 * i;
+        const km = k0 - 3 * i;
+        gp += wv * (V[kp] + V[km]);
+        gF += wv * (V[kp + 1] + V[km + 1]);
+        gd += wv * (V[kp + 2] + V[km + 2]);
       }
       const wv = wo[j < 0 ? -j : j];
       cp += wv * gp * gp;
