@@ -37,8 +37,11 @@ export interface CompareReport {
 export function selectSolution(spec: Spec, theory: TheoryResultBase): { sol: TheorySolution; index: number } {
   const sols = theory.solutions;
   if (sols.length === 0) throw new Error('compare: the theory returned no solution');
-  const stable = sols.filter((s) => s.stable === true);
-  let cands = stable.length ? stable : sols;
+  // attractors first, then states of unknown stability (e.g. chaos, for which there is no linear
+  // criterion), never a state known to be unstable when another exists
+  const rank = (s: TheorySolution) => (s.stable === true ? 2 : s.stable === null ? 1 : 0);
+  const best = Math.max(...sols.map(rank));
+  let cands = sols.filter((s) => rank(s) === best);
   const init = spec.simulation.init;
   if (init.kind === 'branch') {
     const signed = cands.filter((s) => Math.sign(s.kappa[0] ?? 0) === init.sign);
