@@ -332,6 +332,15 @@ test('brent and newton: convergence, failure reporting', () => {
   const n = newton(([x, y]) => [x * x + y * y - 4, x * y - 1], [2, 0.3]);
   assert.ok(n.converged && n.residual <= 1e-12);
   assert.ok(Math.abs(n.y[0] * n.y[1] - 1) < 1e-12);
+  // F that refuses x < 0 (like a variance): the line search shortens steps instead of failing
+  const dom = newton(
+    ([x]) => {
+      if (x < 0) throw new RangeError('x < 0');
+      return [Math.sqrt(x) - 1e-3];
+    },
+    [4],
+  );
+  assert.ok(dom.converged && Math.abs(dom.y[0] - 1e-6) < 1e-15, `domain-limited Newton: ${JSON.stringify(dom)}`);
   const bad = newton(([x]) => [x * x + 1], [0.5], { maxIter: 30 });
   assert.equal(bad.converged, false); // no real root: must say so
   assert.ok(Math.abs(integrate(Math.exp, 0, 1) - (Math.E - 1)) < 1e-15);

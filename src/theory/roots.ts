@@ -185,7 +185,9 @@ const norm2 = (v: number[]): number => Math.sqrt(v.reduce((s, x) => s + x * x, 0
 
 /**
  * Damped Newton with a central-difference Jacobian and backtracking line search (spec 01 §6.1).
- * F must return a vector of the same length as y. Never throws on non-convergence: `converged` says.
+ * F must return a vector of the same length as y. Never throws on non-convergence: `converged` says. F may
+ * throw (or return non-finite values) at trial points outside its domain: the line search then shortens the
+ * step, and the Jacobian falls back to a one-sided difference. F must work at y0.
  */
 export function newton(F: (y: number[]) => number[], y0: number[], opts: NewtonOptions = {}): NewtonResult {
   const tol = opts.tol ?? 1e-12;
@@ -201,6 +203,16 @@ export function newton(F: (y: number[]) => number[], y0: number[], opts: NewtonO
     if (r.length !== n) throw new Error(`newton: F returned ${r.length} residuals for ${n} unknowns`);
     return r;
   };
+  /** F at trial points: a throw (e.g. RangeError for D < 0) or a non-finite value counts as "step too long". */
+  const tryF = (yy: number[]): number[] | null => {
+    try {
+      const v = evalF(yy);
+      return v.every(Number.isFinite) ? v : null;
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith('newton:')) throw err;
+      return null;
+    }
+  };
   let y = y0.slice();
   let r = evalF(y);
   let res = maxNorm(r);
@@ -214,9 +226,19 @@ export function newton(F: (y: number[]) => number[], y0: number[], opts: NewtonO
       const ym = y.slice();
       yp[j] += h;
       ym[j] -= h;
-      const rp = evalF(yp);
-      const rm = evalF(ym);
-      const hh = yp[j] - ym[j];
+      // central difference; one-sided if F refuses (throws or is not finite) on one side, e.g. at a domain edge
+      let rp = tryF(yp);
+      let rm = tryF(ym);
+      let hh = yp[j] - ym[j];
+      if (!rp && rm) {
+        rp = r;
+        hh = y[j] - ym[j];
+      } else if (rp && !rm) {
+        rm = r;
+        hh = yp[j] - y[j];
+      } else if (!rp || !rm) {
+        return { y, residual: res, iterations: iter, converged: false, message: `F fails on both sides of y[${j}] (Jacobian)`, evaluations };
+      }
       for (let i = 0; i < n; i++) J[i][j] = (rp[i] - rm[i]) / hh;
     }
     const dy = r.map((v) => -v);
@@ -233,9 +255,9 @@ export function newton(F: (y: number[]) => number[], y0: number[], opts: NewtonO
     let accepted = false;
     while (t >= minDamping) {
       const yt = y.map((v, j) => v + t * dy[j]);
-      const rt = evalF(yt);
-      const nt = norm2(rt);
-      if (Number.isFinite(nt) && (nt <= (1 - 1e-4 * t) * n0 || maxNorm(rt) <= tol)) {
+      const rt = tryF(yt);
+      const nt = rt ? norm2(rt) : Infinity;
+      if (rt && Number.isFinite(nt) && (nt <= (1 - 1e-4 * t) * n0 || maxNorm(rt) <= tol)) {
         y = yt;
         r = rt;
         res = maxNorm(rt);
