@@ -859,7 +859,7 @@ export function mehlerSeries(f: (x: number) => number, mu: number, D0: number, o
  * Exact Mehler series at mu = 0 for phi = erf(sqrt(pi) x / 2) (from C_phi(c) = (2/pi) asin(k c),
  * k = (pi/2)/(1 + pi D0/2)): which = 'phi' gives b_{2j+1}^2 = (2/pi) t_j/(2j+1) u^{2j+1}; which = 'Phi' gives
  * a_0^2 = [Phi]^2, a_{2j+2}^2 = (2/pi) t_j/(2j+1) u^{2j+1} D0/(2j+2), with u = k D0 < 1,
- * t_j = (2j)!/(4^j j!^2). Terms are added until they fall below tol relative to the sum.
+ * t_j = (2j)!/(4^j j!^2). Terms are added until the tail of the k-weighted sum falls below tol relative to the sum.
  */
 export function erfMehlerSeries(which: 'phi' | 'Phi', D0: number, tol = 1e-17): MehlerSeries {
   if (!(D0 > 0)) throw new RangeError(`erfMehlerSeries: need D0 > 0 (got ${D0})`);
@@ -878,7 +878,9 @@ export function erfMehlerSeries(which: 'phi' | 'Phi', D0: number, tol = 1e-17): 
     const term = which === 'phi' ? b2 : (b2 * D0) / (2 * j + 2);
     coeffs.push(term);
     sum += term;
-    if (term < tol * sum && j > 4) break;
+    // the tail of the k-weighted sum (Price derivative at c = D0) is ~ (2j+2) term / (1 - u^2): stop when
+    // that is below tol relative to the sum, so both checks pass even when u -> 1 (large D0)
+    if (j > 4 && ((2 * j + 2) * term) / ((1 - u) * (1 + u)) < tol * sum) break;
   }
   const { Phi } = erfBasics(0, D0);
   const K = 2 * coeffs.length;

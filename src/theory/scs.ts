@@ -282,7 +282,8 @@ export function scsPotentialGaps(g: number, series: MehlerSeries): PotentialGaps
 export function scsPhiSeries(delta0: number, av: Averager): MehlerSeries {
   if (av.phi.code === 1 && av.settings.closedForms) return erfMehlerSeries('Phi', delta0);
   const phi2 = av.moments(0, delta0).phi2;
-  return mehlerSeries(av.phi.F, 0, delta0, { parity: 'even', derivativeTarget: phi2, tol: 1e-12 });
+  // Kmax 32768: tanh needs K = 8192 at Delta0 ~ 70 (g = 10) and more beyond
+  return mehlerSeries(av.phi.F, 0, delta0, { parity: 'even', derivativeTarget: phi2, tol: 1e-12, Kmax: 32768 });
 }
 
 /** linspace(0, tauMax, n). */
