@@ -538,6 +538,12 @@ export function solveRandom(model: RandomModel, theory: TheorySettings, opts: So
         lambda: scsLambda(g, ch.delta0, av),
         diagnostics: ch.diagnostics,
       };
+      if (av.settings.method === 'gauss-hermite' && st.delta0 > 4) {
+        notes.push(
+          `Gauss–Hermite quadrature at variance ${st.delta0.toPrecision(3)} > 4: errors of 1e-8 or worse are expected ` +
+            '(spec 01 §2.1); use the trapezoid rule.',
+        );
+      }
       if (!(ch.delta0 < st.delta0)) notes.push(`chaotic Delta0 ${ch.delta0} is not below the static one ${st.delta0}: check settings`);
       const wantDelta = opts.delta ?? theory.tauPoints > 0;
       if (wantDelta && theory.tauPoints > 0) {
