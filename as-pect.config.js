@@ -12,16 +12,22 @@ export default {
    */
   disclude: [/node_modules/],
   /**
-   * Add your required AssemblyScript imports here.
+   * Imports for the test modules. asconfig.json's `entries` (assembly/index.ts) are compiled into every
+   * test binary, so the kernel's own `env` function imports (e.g. `env.phiCustom`, which the library
+   * provides from JS) must be satisfied here too. Every `env` function import that is not given below
+   * gets a stub that throws when called, so a spec that really needs one fails loudly.
    */
   async instantiate(memory, createImports, instantiate, binary) {
-    let instance; // Imports can reference this
-    const myImports = {
-      env: { memory }
-      // put your web assembly imports here, and return the module promise
-    };
-    instance = instantiate(binary, createImports(myImports));
-    return instance;
+    const env = { memory };
+    const module = await WebAssembly.compile(binary);
+    for (const imp of WebAssembly.Module.imports(module)) {
+      if (imp.module === "env" && imp.kind === "function" && !(imp.name in env)) {
+        env[imp.name] = () => {
+          throw new Error(`as-pect: env.${imp.name} is not provided to kernel specs`);
+        };
+      }
+    }
+    return instantiate(binary, createImports({ env }));
   },
   /** Enable code coverage. */
   // coverage: ["assembly/**/*.ts"],
