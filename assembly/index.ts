@@ -4,3 +4,4 @@ export * from "./phi";
 export * from "./rng";
 export * from "./linalg";
 export * from "./sim";
+export * from "./gauss";
