@@ -108,9 +108,9 @@ describe("gaussMoments", () => {
           }
         }
         for (let i = 0; i < 10; i++) {
-          // per-quantity errors are a few ulp of (1 + |q|) on both sides (tests/gauss-kernel.test.ts
-          // observes 2.1e-16 per unit magnitude against the TS reference)
-          expect(Math.abs(out[i] - (lane0[i] + lane1[i]))).toBeLessThanOrEqual(1e-15 * mag[i]);
+          // per-quantity errors are a few ulp of (1 + |q|) on both sides, up to 2e-15 for tanh's
+          // phi''' (see EPS_TERM in tests/gauss-kernel.test.ts, which observes 2.1e-16 for the sums)
+          expect(Math.abs(out[i] - (lane0[i] + lane1[i]))).toBeLessThanOrEqual(2.5e-15 * mag[i]);
         }
       }
     }
