@@ -14,7 +14,8 @@ usage:
   dmftlab theory   <spec.json> [--out FILE] [--plot FILE.svg]   stationary DMFT, every branch
   dmftlab compare  <spec.json> [--out FILE] [--plot FILE.svg]   theory against simulation
   dmftlab validate <spec.json>                                   check a spec, print it with defaults
-  dmftlab demo     [--out FILE] [--plot FILE.svg] [--quick]      M&O Fig. 1C bifurcation diagram + simulations
+  dmftlab demo     [--out FILE] [--plot FILE.svg] [--quick]      the main job: M&O Fig. 1C bifurcation diagram
+                   with simulations; prints the agreement table, writes demo.json and demo.svg by default
 options:
   --out FILE       write the JSON there (atomically) instead of stdout
   --plot FILE.svg  draw the natural figure of the command
@@ -132,7 +133,9 @@ export async function main(argv: string[]): Promise<number> {
         out = parseSpec(await readSpec(args.file));
         break;
       case 'demo':
-        out = await runDemo({ quick: args.quick, signal: ac.signal, log: (s) => process.stderr.write(s + '\n'), onProgress });
+        out = await runDemo({ quick: args.quick, signal: ac.signal, log: (s: string) => process.stdout.write(s + '\n'), onProgress });
+        args.out ??= 'demo.json';
+        args.plot ??= 'demo.svg';
         break;
       default:
         throw new UsageError(`unknown command "${args.cmd}"`);
@@ -141,11 +144,16 @@ export async function main(argv: string[]): Promise<number> {
     if (args.plot) await writeAtomic(args.plot, plotOutput(args.cmd, out));
     if (args.out) await writeAtomic(args.out, text);
     else process.stdout.write(text);
+    if (args.cmd === 'demo') {
+      process.stdout.write(`wrote ${args.out} and ${args.plot}\n`);
+      return (out as { agree: boolean }).agree ? 0 : 3;
+    }
     return 0;
   } catch (e) {
     const err = e as Error;
     if (err instanceof SpecError) {
-      process.stderr.write(`dmftlab: invalid spec:\n${err.message}\n`);
+      // one line per problem, each naming the field, the value and what is valid
+      for (const issue of err.issues) process.stderr.write(`dmftlab: invalid spec: ${issue.message}\n`);
       return 2;
     }
     if (err instanceof UsageError) {
