@@ -45,6 +45,7 @@ function parseArgs(argv: string[]): Args {
       if (s === '--out') a.out = v;
       else a.plot = v;
     } else if (s === '--quiet') a.quiet = true;
+    else if (s === '--help' || s === '--version') continue; // handled in main
     else if (s === '--quick') a.quick = true;
     else if (s.startsWith('--')) throw new UsageError(`unknown option ${s}`);
     else pos.push(s);

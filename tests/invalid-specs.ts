@@ -1,0 +1,245 @@
+// Shared corpus of spec-format test cases: base specs and invalid specs, each broken in one way.
+// Used by tests/spec.test.ts (validator) and tests/cli.test.ts (the same corpus through the CLI).
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+// ---------------------------------------------------------------------------------------------
+// Base specs
+// ---------------------------------------------------------------------------------------------
+
+export const RANDOM: Json = { dmftlab: 1, seed: 1, model: { kind: 'random', N: 200, g: 2, phi: 'tanh' } };
+export const RANK1: Json = {
+  dmftlab: 1,
+  seed: 1,
+  model: { kind: 'lowrank', N: 200, g: 1.9, phi: 'tanh', rank: 1, means: { m: 1.1, n: 2 }, cov: { mm: 1, nn: 1 } },
+};
+// M&O ring (Fig. S5): Sigma = 2, rho = 1.6 -> var 4, cov(n_r, m_r) = rho^2 = 2.56.
+export const RANK2: Json = {
+  dmftlab: 1,
+  seed: 1,
+  model: {
+    kind: 'lowrank',
+    N: 200,
+    g: 2.1,
+    phi: 'tanh',
+    rank: 2,
+    means: { m: [0, 0], n: [0, 0] },
+    cov: {
+      mm: [
+        [4, 0],
+        [0, 4],
+      ],
+      nn: [
+        [4, 0],
+        [0, 4],
+      ],
+      nm: [
+        [2.56, 0],
+        [0, 2.56],
+      ],
+    },
+  },
+};
+
+export const clone = (x: Json): Json => structuredClone(x);
+export const edit = (base: Json, f: (s: Json) => void): Json => {
+  const s = clone(base);
+  f(s);
+  return s;
+};
+
+
+export interface Bad {
+  why: string;
+  spec: unknown;
+  /** Path of the issue this break must produce. */
+  path: string;
+  /** Whether the JSON Schema alone rejects it (false: a check only the validator can make). */
+  schema: boolean;
+  /** Text the message must contain. */
+  says?: string | RegExp;
+  /** Expected number of issues (default 1). */
+  issues?: number;
+}
+
+export const r = (f: (s: Json) => void) => edit(RANDOM, f);
+export const l1 = (f: (s: Json) => void) => edit(RANK1, f);
+export const l2 = (f: (s: Json) => void) => edit(RANK2, f);
+
+export const BAD: Bad[] = [
+  // the spec itself
+  { why: 'an array instead of an object', spec: [], path: '', schema: true, says: /^spec: got \[\]; must be an object/ },
+  { why: 'JSON text instead of a parsed object', spec: '{"dmftlab": 1}', path: '', schema: true, says: 'JSON.parse' },
+  { why: 'null', spec: null, path: '', schema: true },
+  // dmftlab
+  { why: 'missing version', spec: r((s) => delete s.dmftlab), path: 'dmftlab', schema: true, says: 'supported spec format versions: 1' },
+  { why: 'newer version', spec: r((s) => (s.dmftlab = 2)), path: 'dmftlab', schema: true, says: 'version 2 is newer' },
+  { why: 'version as a string', spec: r((s) => (s.dmftlab = '1')), path: 'dmftlab', schema: true, says: 'the number 1' },
+  // seed, name, unknown top-level fields, model
+  { why: 'missing seed', spec: r((s) => delete s.seed), path: 'seed', schema: true, says: 'missing' },
+  { why: 'negative seed', spec: r((s) => (s.seed = -1)), path: 'seed', schema: true },
+  { why: 'fractional seed', spec: r((s) => (s.seed = 1.5)), path: 'seed', schema: true, says: 'integer' },
+  { why: 'seed = 2^53', spec: r((s) => (s.seed = 2 ** 53)), path: 'seed', schema: true, says: '2^53 - 1' },
+  { why: 'seed as a string', spec: r((s) => (s.seed = '7')), path: 'seed', schema: true, says: '"7" (a string)' },
+  { why: 'seed as a bigint', spec: r((s) => (s.seed = 7n)), path: 'seed', schema: true, says: 'bigint' },
+  {
+    why: 'network seeds past 2^53',
+    spec: r((s) => {
+      s.seed = Number.MAX_SAFE_INTEGER;
+      s.simulation = { networks: 2 };
+    }),
+    path: 'seed',
+    schema: false,
+    says: 'seed + networks - 1',
+  },
+  { why: 'name not a string', spec: r((s) => (s.name = 5)), path: 'name', schema: true, says: 'a string' },
+  { why: 'misspelled name', spec: r((s) => (s.nmae = 'x')), path: 'nmae', schema: true, says: 'did you mean "name"?' },
+  { why: 'N at the top level', spec: r((s) => (s.N = 100)), path: 'N', schema: true, says: 'it belongs in model' },
+  { why: 'missing model', spec: r((s) => delete s.model), path: 'model', schema: true, says: 'missing' },
+  { why: 'model as a string', spec: r((s) => (s.model = 'random')), path: 'model', schema: true },
+  { why: 'a key inherited by every object', spec: r((s) => (s.simulation = { toString: 1 })), path: 'simulation.toString', schema: true, says: 'unknown field' },
+  { why: 'model kind named like an Object method', spec: r((s) => (s.model.kind = 'constructor')), path: 'model.kind', schema: true },
+  { why: 'key with a dot in it', spec: r((s) => (s['model.N'] = 5)), path: '["model.N"]', schema: true, says: 'unknown field' },
+  { why: 'missing model kind', spec: r((s) => delete s.model.kind), path: 'model.kind', schema: true, says: '"random" or "lowrank"' },
+  { why: 'misspelled model kind', spec: r((s) => (s.model.kind = 'low-rank')), path: 'model.kind', schema: true, says: 'did you mean "lowrank"?' },
+  // model.N, g, phi
+  { why: 'negative N', spec: r((s) => (s.model.N = -5)), path: 'model.N', schema: true, says: /^model\.N: got -5; must be an integer in \[1, 100000\]$/ },
+  { why: 'fractional N', spec: r((s) => (s.model.N = 2.5)), path: 'model.N', schema: true },
+  { why: 'N too large', spec: r((s) => (s.model.N = 100001)), path: 'model.N', schema: true },
+  { why: 'missing N', spec: r((s) => delete s.model.N), path: 'model.N', schema: true, says: 'required for model kind "random"' },
+  { why: 'N as a string', spec: r((s) => (s.model.N = '200')), path: 'model.N', schema: true },
+  { why: 'negative g', spec: r((s) => (s.model.g = -0.1)), path: 'model.g', schema: true, says: '[0, 100]' },
+  { why: 'g is NaN', spec: r((s) => (s.model.g = NaN)), path: 'model.g', schema: true, says: 'not-a-number' },
+  { why: 'g is Infinity', spec: r((s) => (s.model.g = Infinity)), path: 'model.g', schema: true, says: 'Infinity' },
+  { why: 'g too large', spec: r((s) => (s.model.g = 101)), path: 'model.g', schema: true },
+  { why: 'g is null', spec: r((s) => (s.model.g = null)), path: 'model.g', schema: true, says: 'got null' },
+  { why: 'misspelled phi', spec: r((s) => (s.model.phi = 'tahn')), path: 'model.phi', schema: false, says: /tanh, erf, linear.* \(did you mean "tanh"\?\)/ },
+  { why: 'phi as a number', spec: r((s) => (s.model.phi = 3)), path: 'model.phi', schema: true },
+  { why: 'phi that is not an identifier', spec: r((s) => (s.model.phi = 'my phi')), path: 'model.phi', schema: true },
+  { why: 'phi never registered', spec: r((s) => (s.model.phi = 'softplus')), path: 'model.phi', schema: false, says: 'registerPhi' },
+  { why: 'low-rank field in a random model', spec: r((s) => (s.model.rank = 1)), path: 'model.rank', schema: true, says: 'model kind "lowrank"' },
+  { why: 'unknown model field', spec: r((s) => (s.model.sigma = 1)), path: 'model.sigma', schema: true, says: 'valid fields: kind, N, g, phi' },
+  // low-rank structure
+  { why: 'rank 0', spec: l1((s) => (s.model.rank = 0)), path: 'model.rank', schema: true },
+  { why: 'rank 17', spec: l1((s) => (s.model.rank = 17)), path: 'model.rank', schema: true, says: '[1, 16]' },
+  { why: 'fractional rank', spec: l1((s) => (s.model.rank = 1.5)), path: 'model.rank', schema: true },
+  { why: 'missing means', spec: l1((s) => delete s.model.means), path: 'model.means', schema: true },
+  { why: 'missing means.m', spec: l1((s) => delete s.model.means.m), path: 'model.means.m', schema: true },
+  { why: 'means.m too short', spec: l2((s) => (s.model.means.m = [1])), path: 'model.means.m', schema: false, says: 'an array of 2 numbers (model.rank = 2), not 1' },
+  { why: 'scalar means.m at rank 2', spec: l2((s) => (s.model.means.m = 1)), path: 'model.means.m', schema: false, says: 'only when rank = 1' },
+  { why: 'string in means.n', spec: l2((s) => (s.model.means.n = ['a', 0])), path: 'model.means.n[0]', schema: true },
+  { why: 'NaN in means.n', spec: l2((s) => (s.model.means.n = [0, NaN])), path: 'model.means.n[1]', schema: true },
+  { why: 'means.I as a string', spec: l1((s) => (s.model.means.I = '0')), path: 'model.means.I', schema: true },
+  { why: 'unknown means field', spec: l1((s) => (s.model.means.mu = 0)), path: 'model.means.mu', schema: true },
+  { why: 'missing cov', spec: l1((s) => delete s.model.cov), path: 'model.cov', schema: true },
+  { why: 'missing cov.mm', spec: l1((s) => delete s.model.cov.mm), path: 'model.cov.mm', schema: true },
+  { why: 'asymmetric mm', spec: l2((s) => (s.model.cov.mm[0][1] = 0.5)), path: 'model.cov.mm[0][1]', schema: false, says: 'model.cov.mm[1][0] = 0' },
+  { why: 'asymmetric nn', spec: l2((s) => (s.model.cov.nn[1][0] = 0.5)), path: 'model.cov.nn[0][1]', schema: false, says: 'symmetric' },
+  { why: 'short row of mm', spec: l2((s) => (s.model.cov.mm[1] = [0])), path: 'model.cov.mm[1]', schema: false, says: 'not 1' },
+  { why: 'mm with 3 rows at rank 2', spec: l2((s) => s.model.cov.mm.push([0, 0])), path: 'model.cov.mm', schema: false, says: 'not 3 rows' },
+  { why: 'negative variance (scalar mm)', spec: l1((s) => (s.model.cov.mm = -1)), path: 'model.cov.mm', schema: false, says: '>= 0' },
+  { why: 'negative variance on the diagonal of nn', spec: l2((s) => (s.model.cov.nn[1][1] = -1)), path: 'model.cov.nn[1][1]', schema: false, says: 'variance of n_2' },
+  { why: 'negative var(I)', spec: l1((s) => (s.model.cov.II = -1)), path: 'model.cov.II', schema: true },
+  {
+    why: 'overlap larger than the variances allow',
+    spec: l1((s) => (s.model.cov.nm = 2)),
+    path: 'model.cov',
+    schema: false,
+    says: /^model\.cov: the joint covariance of \(m_1, n_1, I\) is not positive semidefinite \(most negative eigenvalue -1\)/,
+  },
+  {
+    why: 'input covariance larger than the variances allow',
+    spec: l1((s) => Object.assign(s.model.cov, { nI: 2, II: 1 })),
+    path: 'model.cov',
+    schema: false,
+    says: 'most negative eigenvalue',
+  },
+  {
+    why: 'rank-two covariance not PSD',
+    spec: l2((s) => (s.model.cov.nm = [[0, 4.5], [0, 0]])),
+    path: 'model.cov',
+    schema: false,
+    says: '(m_1, m_2, n_1, n_2, I)',
+  },
+  { why: 'string in nm', spec: l1((s) => (s.model.cov.nm = [['0']])), path: 'model.cov.nm[0][0]', schema: true },
+  { why: 'mI too long', spec: l2((s) => (s.model.cov.mI = [0, 0, 0])), path: 'model.cov.mI', schema: false },
+  { why: 'mm as an object', spec: l1((s) => (s.model.cov.mm = {})), path: 'model.cov.mm', schema: true },
+  { why: 'mn instead of nm', spec: l1((s) => (s.model.cov.mn = 0)), path: 'model.cov.mn', schema: true, says: 'did you mean "nm"?' },
+  // simulation
+  { why: 'simulation as a number', spec: r((s) => (s.simulation = 5)), path: 'simulation', schema: true },
+  { why: 'method in capitals', spec: r((s) => (s.simulation = { method: 'RK4' })), path: 'simulation.method', schema: true, says: 'did you mean "rk4"?' },
+  { why: 'dt = 0', spec: r((s) => (s.simulation = { dt: 0 })), path: 'simulation.dt', schema: true, says: /^simulation\.dt: got 0; must be a number > 0 and <= 1$/ },
+  { why: 'dt > 1', spec: r((s) => (s.simulation = { dt: 1.5, sampleEvery: 3 })), path: 'simulation.dt', schema: true },
+  { why: 'unknown precision', spec: r((s) => (s.simulation = { precision: 'f16' })), path: 'simulation.precision', schema: true, says: '"f64" or "f32"' },
+  { why: 'negative burn-in', spec: r((s) => (s.simulation = { tBurn: -1 })), path: 'simulation.tBurn', schema: true, says: '>= 0' },
+  { why: 'empty measurement window', spec: r((s) => (s.simulation = { tMeasure: 0 })), path: 'simulation.tMeasure', schema: true },
+  { why: 'sampleEvery not a multiple of dt', spec: r((s) => (s.simulation = { sampleEvery: 0.25 })), path: 'simulation.sampleEvery', schema: false, says: 'e.g. 0.2 or 0.3' },
+  { why: 'sampleEvery a hair off a multiple of dt', spec: r((s) => (s.simulation = { sampleEvery: 0.5 + 1e-6 })), path: 'simulation.sampleEvery', schema: false },
+  { why: 'lag a hair off a multiple of sampleEvery', spec: r((s) => (s.simulation = { lags: [0, 1 + 1e-7] })), path: 'simulation.lags[1]', schema: false },
+  { why: 'sampleEvery smaller than dt', spec: r((s) => (s.simulation = { sampleEvery: 0.04 })), path: 'simulation.sampleEvery', schema: false },
+  {
+    why: 'sampleEvery longer than the window',
+    spec: r((s) => (s.simulation = { tMeasure: 10, sampleEvery: 20, lags: [0] })),
+    path: 'simulation.sampleEvery',
+    schema: false,
+    says: '<= simulation.tMeasure = 10',
+  },
+  { why: 'one block', spec: r((s) => (s.simulation = { blocks: 1 })), path: 'simulation.blocks', schema: true, says: '[2, 1000]' },
+  { why: 'fractional blocks', spec: r((s) => (s.simulation = { blocks: 20.5 })), path: 'simulation.blocks', schema: true },
+  {
+    why: 'more blocks than samples',
+    spec: r((s) => (s.simulation = { tMeasure: 2, blocks: 10, lags: [0] })),
+    path: 'simulation.blocks',
+    schema: false,
+    says: 'tMeasure / sampleEvery = 4',
+  },
+  { why: 'zero networks', spec: r((s) => (s.simulation = { networks: 0 })), path: 'simulation.networks', schema: true },
+  { why: 'too many networks', spec: r((s) => (s.simulation = { networks: 1001 })), path: 'simulation.networks', schema: true },
+  { why: 'trace unit >= N', spec: r((s) => (s.simulation = { traceUnits: [0, 250] })), path: 'simulation.traceUnits[1]', schema: false, says: '[0, 199] (model.N = 200)' },
+  { why: 'negative trace unit', spec: r((s) => (s.simulation = { traceUnits: [0, -1] })), path: 'simulation.traceUnits[1]', schema: true },
+  { why: 'repeated trace unit', spec: r((s) => (s.simulation = { traceUnits: [1, 1] })), path: 'simulation.traceUnits[1]', schema: true, says: 'once' },
+  { why: 'traceUnits not an array', spec: r((s) => (s.simulation = { traceUnits: 3 })), path: 'simulation.traceUnits', schema: true, says: 'an array of distinct integers' },
+  { why: 'lag not a multiple of sampleEvery', spec: r((s) => (s.simulation = { lags: [0, 0.3] })), path: 'simulation.lags[1]', schema: false, says: 'e.g. 0 or 0.5' },
+  { why: 'lag beyond the window', spec: r((s) => (s.simulation = { lags: [0, 300] })), path: 'simulation.lags[1]', schema: false, says: '< simulation.tMeasure = 200' },
+  { why: 'negative lag', spec: r((s) => (s.simulation = { lags: [-1] })), path: 'simulation.lags[0]', schema: true },
+  { why: 'a theory field in simulation', spec: r((s) => (s.simulation = { tol: 1e-9 })), path: 'simulation.tol', schema: true, says: 'it belongs in theory' },
+  { why: 'misspelled tMeasure', spec: r((s) => (s.simulation = { tmeasure: 100 })), path: 'simulation.tmeasure', schema: true, says: 'did you mean "tMeasure"?' },
+  { why: 'branch start in a random network', spec: r((s) => (s.simulation = { init: { kind: 'branch' } })), path: 'simulation.init.kind', schema: false, says: 'model kind "lowrank"' },
+  { why: 'init sign 0', spec: l1((s) => (s.simulation = { init: { sign: 0 } })), path: 'simulation.init.sign', schema: true, says: '1 or -1' },
+  { why: 'negative init scale', spec: l1((s) => (s.simulation = { init: { scale: -1 } })), path: 'simulation.init.scale', schema: true },
+  { why: 'init c as a string', spec: l1((s) => (s.simulation = { init: { c: 'big' } })), path: 'simulation.init.c', schema: true },
+  { why: 'misspelled init field', spec: l1((s) => (s.simulation = { init: { kidn: 'branch' } })), path: 'simulation.init.kidn', schema: true, says: 'did you mean "kind"?' },
+  // memory
+  {
+    why: 'f64 couplings too large',
+    spec: r((s) => (s.model.N = 30000)),
+    path: 'model.N',
+    schema: false,
+    says: /needs 6\.71 GiB .* 3\.5 GiB limit: set simulation\.precision to "f32"/,
+  },
+  {
+    why: 'f32 couplings too large',
+    spec: r((s) => {
+      s.model.N = 40000;
+      s.simulation = { precision: 'f32' };
+    }),
+    path: 'model.N',
+    schema: false,
+    says: 'use N <= ',
+  },
+  // theory
+  { why: 'theory as an array', spec: r((s) => (s.theory = [])), path: 'theory', schema: true },
+  { why: 'quadrature order 1', spec: r((s) => (s.theory = { quadrature: { order: 1 } })), path: 'theory.quadrature.order', schema: true, says: '[2, 1000]' },
+  { why: 'quadrature order 1001', spec: r((s) => (s.theory = { quadrature: { order: 1001 } })), path: 'theory.quadrature.order', schema: true },
+  { why: 'unknown quadrature method', spec: r((s) => (s.theory = { quadrature: { method: 'gauss' } })), path: 'theory.quadrature.method', schema: true, says: '"trapezoid" or "gauss-hermite"' },
+  { why: 'zMax = 0', spec: r((s) => (s.theory = { quadrature: { zMax: 0 } })), path: 'theory.quadrature.zMax', schema: true },
+  { why: 'hx = 2', spec: r((s) => (s.theory = { quadrature: { hx: 2 } })), path: 'theory.quadrature.hx', schema: true },
+  { why: 'closedForms as a string', spec: r((s) => (s.theory = { quadrature: { closedForms: 'yes' } })), path: 'theory.quadrature.closedForms', schema: true, says: 'true or false' },
+  { why: 'tol = 0', spec: r((s) => (s.theory = { tol: 0 })), path: 'theory.tol', schema: true, says: '> 0 and < 1' },
+  { why: 'tol = 1', spec: r((s) => (s.theory = { tol: 1 })), path: 'theory.tol', schema: true },
+  { why: 'maxIter 0', spec: r((s) => (s.theory = { maxIter: 0 })), path: 'theory.maxIter', schema: true },
+  { why: 'negative tauMax', spec: r((s) => (s.theory = { tauMax: -1 })), path: 'theory.tauMax', schema: true },
+  { why: 'one tau point', spec: r((s) => (s.theory = { tauPoints: 1 })), path: 'theory.tauPoints', schema: true },
+  { why: 'quadrature field one level up', spec: r((s) => (s.theory = { order: 100 })), path: 'theory.order', schema: true, says: 'it belongs in theory.quadrature' },
+];
