@@ -106,13 +106,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`dmftlab: ${(e as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  if (argv.includes('--help') || args.cmd === 'help' || args.cmd === '') {
-    process.stdout.write(USAGE + '\n');
-    return args.cmd === '' && !argv.includes('--help') ? 2 : 0;
-  }
   if (argv.includes('--version')) {
     process.stdout.write(VERSION + '\n');
     return 0;
+  }
+  if (argv.includes('--help') || args.cmd === 'help' || args.cmd === '') {
+    process.stdout.write(USAGE + '\n');
+    return args.cmd === '' && !argv.includes('--help') ? 2 : 0;
   }
   const ac = new AbortController();
   const onSig = () => ac.abort();
