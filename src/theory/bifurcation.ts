@@ -283,14 +283,14 @@ function foldFor(
 ): Omit<FoldBifurcation, 'sFixedVar'> | null {
   const sgn = s0 >= 0 ? 1 : -1;
   const roots = (s: number) =>
-    findStaticSolutions(withS(s, fixedVar), avg, S)
+    findStaticSolutions(withS(s, fixedVar), avg, { ...S, scanPoints: 81 }, true)
       .map((c) => c.kappa[0])
       .sort((a, b) => a - b);
   // march s from 0 outwards until the number of static states drops
   let sPrev = 0;
   let rPrev = roots(0);
   const smax = 64 * Math.abs(s0);
-  let ds = Math.abs(s0) / 8;
+  let ds = Math.abs(s0) / 4;
   let sA = NaN;
   let rA: number[] = [];
   let sB = NaN;

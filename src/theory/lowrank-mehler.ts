@@ -61,22 +61,48 @@ export interface MehlerSeries {
   nodes: number;
 }
 
-/** Largest weights of the omitted terms, for the truncation bound (U and W are decreasing in k). */
+/**
+ * Largest weights of the omitted terms, U_{K+1}(t) and W_K(t) (both are means of s^k over [t, 1], hence
+ * decreasing in k), computed exactly for 0 <= |t| < 1 (for t < 0 the bound uses |t|, which dominates).
+ */
 function tailWeights(K: number, t: number): { u: number; w: number } {
   const at = Math.abs(t);
   if (at >= 1) return { u: 1, w: 1 };
-  return { u: Math.min(1, 1 / ((K + 2) * (1 - at))), w: Math.min(1, 2 / ((K + 2) * (1 - at))) };
+  let tk = 1;
+  let sum = 0;
+  let P = 0;
+  let PK = 0;
+  for (let k = 0; k <= K + 1; k++) {
+    sum += tk;
+    P += (k + 1) * tk;
+    if (k === K) PK = P;
+    tk *= at;
+  }
+  return { u: sum / (K + 2), w: (2 * PK) / ((K + 1) * (K + 2)) };
 }
 
 /**
  * Series at (mu, D0) with enough terms for every t in [-tMax, tMax]. phi2 = [phi^2](mu, D0) and
  * dphi2 = [phi'^2](mu, D0) come from the one-point toolkit and bound the truncation.
  */
-export function mehlerSeries(phi: PhiDef, mu: number, D0: number, phi2: number, dphi2: number, tMax: number, s: MehlerSettings = defaultMehlerSettings): MehlerSeries {
+/** Counters (for diagnostics and benchmarks). */
+export const mehlerStats = { series: 0, coefficientCalls: 0, coefficientWork: 0 };
+
+/** Number of terms that sufficed recently, by phi and octave-half of D0 (a starting guess only). */
+const kMemory = new Map<string, number>();
+
+export function mehlerSeries(phi: PhiDef, mu: number, D0: number, phi2: number, dphi2: number, tMax: number, s: MehlerSettings = defaultMehlerSettings, kFirst?: number): MehlerSeries {
   if (!(D0 > 0)) throw new Error(`mehlerSeries: D0 must be > 0 (got ${D0})`);
-  let K = s.kStart;
+  // first K: the caller's hint, else what sufficed last time for this phi and a similar D0 (halved, so that
+  // K can also shrink), else s.kStart
+  const key = `${phi.name}|${Math.floor(2 * Math.log2(D0))}`;
+  const remembered = kMemory.get(key);
+  let K = Math.min(Math.max(kFirst ?? (remembered !== undefined ? Math.max(s.kStart, remembered >> 1) : s.kStart), 8), s.kMax);
+  mehlerStats.series++;
   for (;;) {
+    mehlerStats.coefficientCalls++;
     const { a, nodes } = mehlerCoefficients(phi.f, mu, D0, K + 2, { hx: s.hx, zMax: s.zMax });
+    mehlerStats.coefficientWork += nodes * (K + 3);
     let sumA = 0;
     for (let k = 0; k <= K; k++) sumA += a[k] * a[k];
     let sumB = 0;
@@ -85,7 +111,10 @@ export function mehlerSeries(phi: PhiDef, mu: number, D0: number, phi2: number, 
     const tailB = dphi2 - sumB;
     const tw = tailWeights(K, tMax);
     const bound = Math.max(Math.abs(tailA) * tw.u, Math.abs(tailB) * tw.w);
-    if (bound <= s.tol || K >= s.kMax) return { mu, D0, K, a, tailA, tailB, nodes };
+    if (bound <= s.tol || K >= s.kMax) {
+      kMemory.set(key, K);
+      return { mu, D0, K, a, tailA, tailB, nodes };
+    }
     K = Math.min(2 * K, s.kMax);
   }
 }

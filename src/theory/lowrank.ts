@@ -224,8 +224,26 @@ export function newtonJ(evaluate: (y: number[]) => FJ | null, y0: number[], tol:
   if (!cur || !cur.F.every(Number.isFinite)) return { y, F: [], residual: Infinity, iterations: 0, converged: false, message: 'outside the domain at the start' };
   let res = maxAbs(cur.F);
   const n = y.length;
+  let polished = false;
   for (let it = 0; it < maxIter; it++) {
-    if (res <= tol) return { y, F: cur.F, residual: res, iterations: it, converged: true };
+    if (res <= tol) {
+      // one more full step once converged (kept only if it lowers the residual): the last digits for free
+      if (!polished) {
+        polished = true;
+        const J = cur.J.map((r) => r.slice());
+        const d = cur.F.map((v) => -v);
+        if (solveLinear(J, d)) {
+          const yt = y.map((v, i) => v + d[i]);
+          const nxt = evaluate(yt);
+          if (nxt && nxt.F.every(Number.isFinite) && maxAbs(nxt.F) < res) {
+            y = yt;
+            cur = nxt;
+            res = maxAbs(nxt.F);
+          }
+        }
+      }
+      return { y, F: cur.F, residual: res, iterations: it, converged: true };
+    }
     const J = cur.J.map((r) => r.slice());
     let d = cur.F.map((v) => -v);
     if (!solveLinear(J, d)) {
@@ -333,15 +351,19 @@ function seriesAt(P: LowRankProblem, S: LowRankSettings, cache: SeriesCache, mu:
   const at = Math.min(Math.abs(t), 1);
   const c = cache.ser;
   if (c && c.mu === mu && c.D0 === D0 && cache.tMax >= at) return c;
-  const tMax = Math.min(1, at + 0.5 * (1 - at));
+  const tMax = Math.min(1, at + 0.1 * (1 - at));
   const ser = mehlerSeries(P.phi, mu, D0, m.phi2, m.dphi2, tMax, S.mehler);
   cache.ser = ser;
   cache.tMax = tMax;
   return ser;
 }
 
-/** Lowest t = Dinf/D0 the chaotic solver visits (the series are valid for |t| <= 1; admissible t >= 0). */
-const T_MIN = -0.9;
+/**
+ * Lowest t = Dinf/D0 the chaotic solver visits. The series are valid for |t| <= 1, admissible states have
+ * t >= Lambda/D0 >= 0; a little room below 0 lets Newton pass smoothly through t = 0 (symmetric central
+ * state, Dinf = 0) without wandering into the unphysical t < 0 region.
+ */
+const T_MIN = -0.25;
 
 export interface ChaoticEval extends FJ {
   m: Moments;
@@ -464,12 +486,33 @@ export function chaoticAtFixedKappa(
     const s = mehlerSums(ser, t);
     return { E: 0.5 * (D0 + t * D0) - st.Lambda - g2 * s.S1, t };
   };
+  // grid: quadratic in (D0 - lo) plus geometric down to 1e-7 of the range (chaos near g = 1 lives at tiny
+  // Delta0); the edges of the region where chaos is possible (g^2 [phi'^2] = 1, E finite on one side) are
+  // located by brent and added, because a root may sit between the last grid point and the edge
   const n = S.chaosD0Points;
-  const grid: number[] = [];
-  for (let i = 1; i <= n; i++) grid.push(lo + (top - lo) * (i / n) ** 2); // denser near Lambda
-  const vals = grid.map(energyAt);
+  const span = top - lo;
+  const pts = new Set<number>();
+  for (let i = 1; i <= n; i++) pts.add(lo + span * (i / n) ** 2);
+  for (let f = 1e-7; f < 1 / (n * n); f *= 3) pts.add(lo + span * f);
+  let grid = [...pts].sort((p, q) => p - q);
+  let vals = grid.map(energyAt);
+  const edges: number[] = [];
+  const h = (D: number) => g2 * avg.moments(st.mu, D).dphi2 - 1;
+  for (let i = 0; i + 1 < grid.length; i++) {
+    const fa = Number.isFinite(vals[i].E);
+    const fb = Number.isFinite(vals[i + 1].E);
+    if (fa === fb) continue;
+    const e = brent(h, grid[i], grid[i + 1], { xtol: 1e-13 * grid[i + 1] }).x;
+    // just inside the chaotic side
+    const inside = fa ? e - 1e-9 * (e - grid[i]) : e + 1e-9 * (grid[i + 1] - e);
+    edges.push(inside);
+  }
+  if (edges.length) {
+    grid = [...grid, ...edges].sort((p, q) => p - q);
+    vals = grid.map(energyAt);
+  }
   const out: { D0: number; Dinf: number }[] = [];
-  for (let i = 0; i + 1 < n; i++) {
+  for (let i = 0; i + 1 < grid.length; i++) {
     const a = vals[i].E;
     const b = vals[i + 1].E;
     if (!Number.isFinite(a) || !Number.isFinite(b) || a > 0 === b > 0) continue;
@@ -573,6 +616,8 @@ interface Candidate {
   kappa: number[];
   D0: number;
   Dinf: number;
+  /** Another start for the same state, tried only if this one does not converge. */
+  alt?: Candidate;
 }
 
 function sameSolution(a: Candidate, b: Candidate, tol: number): boolean {
@@ -699,21 +744,21 @@ function polishStatic(P: LowRankProblem, avg: Averager, S: LowRankSettings, kapp
   return { type: 'static', kappa: res.y.slice(0, P.R), D0: res.y[P.R], Dinf: res.y[P.R], res };
 }
 
-function findStatic(P: LowRankProblem, avg: Averager, S: LowRankSettings, seeds: Candidate[] = []): { found: Candidate[]; failed: number } {
+function findStatic(P: LowRankProblem, avg: Averager, S: LowRankSettings, seeds: Candidate[] = [], multiStart = true): { found: Candidate[]; failed: number } {
   const found: Candidate[] = [];
   let failed = 0;
-  const tryStart = (kappa: number[], D0: number | null) => {
+  const tryStart = (kappa: number[], D0: number | null, alt?: Candidate) => {
     if (D0 === null || !Number.isFinite(D0)) return;
-    const c = polishStatic(P, avg, S, kappa, D0);
+    const c = polishStatic(P, avg, S, kappa, D0) ?? (alt ? polishStatic(P, avg, S, alt.kappa, alt.D0) : null);
     if (c) pushUnique(found, { type: 'static', kappa: c.kappa, D0: c.D0, Dinf: c.D0 }, S.dedupeTol);
     else failed++;
   };
-  for (const s of seeds) tryStart(s.kappa, s.D0);
+  for (const s of seeds) tryStart(s.kappa, s.D0, s.alt);
   if (P.R === 1) {
     for (const r of scanStaticRankOne(P, avg, S)) tryStart([r.kappa], r.D0);
   }
   // multi-start Newton (any rank; for rank one it cross-checks the scan)
-  const starts = P.R === 1 ? startPoints(P, { ...S, startGrid: 3 }) : startPoints(P, S);
+  const starts = !multiStart && P.R === 1 ? [] : P.R === 1 ? startPoints(P, { ...S, startGrid: 3 }) : startPoints(P, S);
   for (const k0 of starts) {
     const st = structured(P, k0);
     const D0 = staticDelta0(P, avg, st.mu, st.Lambda);
@@ -724,15 +769,29 @@ function findStatic(P: LowRankProblem, avg: Averager, S: LowRankSettings, seeds:
   return { found, failed };
 }
 
-/** Internal (exported for bifurcation.ts): converged, deduplicated static states (trivial x = 0 included). */
-export function findStaticSolutions(P: LowRankProblem, avg: Averager, S: LowRankSettings): { kappa: number[]; D0: number }[] {
-  return findStatic(P, avg, S).found.map((c) => ({ kappa: c.kappa, D0: c.D0 }));
+/**
+ * Internal (exported for bifurcation.ts): converged, deduplicated static states (trivial x = 0 included).
+ * `quick`: rank one only, bracketing scan with `scanPoints` points and no multi-start.
+ */
+export function findStaticSolutions(P: LowRankProblem, avg: Averager, S: LowRankSettings, quick = false): { kappa: number[]; D0: number }[] {
+  return findStatic(P, avg, S, [], !quick).found.map((c) => ({ kappa: c.kappa, D0: c.D0 }));
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Chaotic solutions
 
-/** Rank one: Gc(kappa) with (D0, Dinf) from the fixed-kappa chaotic equations; continued along the grid. */
+/**
+ * Rank one: roots of Gc(kappa) = kappa - M_n [phi] - b [phi'] with (D0, Dinf) from the fixed-kappa chaotic
+ * equations, on a kappa grid (continued along the grid with warm starts). Sign changes are refined by brent
+ * on Gc, so the seeds handed to the full Newton are accurate. Two places need care:
+ * * symmetric models: Gc(0) = 0 (central state), so a root in (0, first grid point) shows only as opposite
+ *   signs of Gc'(0) = 1 - (M_m M_n + Cnm)[phi'](0, D0) (exact there) and Gc(first point) — the +/- branches
+ *   near g_BB;
+ * * the edge of the region where a fixed-kappa chaotic solution exists is where the static solution at that
+ *   kappa has bulk radius 1, and there Gc equals the static G (the chaotic state merges with the static one);
+ *   the edge kc is located on the static reduced problem (cheap), so a root between the last grid point and
+ *   the edge is found too — the +/- branches near g_C.
+ */
 function scanChaoticRankOne(P: LowRankProblem, avg: Averager, S: LowRankSettings): Candidate[] {
   const Kmax = kappaBound(P, S)[0];
   if (!Number.isFinite(Kmax) || P.g === 0) return [];
@@ -740,22 +799,48 @@ function scanChaoticRankOne(P: LowRankProblem, avg: Averager, S: LowRankSettings
   const lo = P.symmetric ? 0 : -Kmax;
   const xs: number[] = [];
   for (let i = 0; i < n; i++) xs.push(lo + ((Kmax - lo) * i) / (n - 1));
-  type Pt = { k: number; G: number; D0: number; Dinf: number }[];
-  const branchesAt = (k: number, warm?: { D0: number; Dinf: number }): Pt => {
-    const sols = chaoticAtFixedKappa(P, avg, S, [k], warm, 1e-10);
-    return sols.map((s) => {
-      const st = structured(P, [k]);
-      const m = avg.moments(st.mu, s.D0);
-      return { k, G: k - P.Mn[0] * m.phi - st.b[0] * m.dphi, D0: s.D0, Dinf: s.Dinf };
-    });
+  type Sol = { k: number; G: number; D0: number; Dinf: number };
+  const Gof = (k: number, D0: number) => {
+    const st = structured(P, [k]);
+    const m = avg.moments(st.mu, D0);
+    return k - P.Mn[0] * m.phi - st.b[0] * m.dphi;
   };
+  const branchesAt = (k: number, warm?: { D0: number; Dinf: number }, tol = 1e-10): Sol[] =>
+    chaoticAtFixedKappa(P, avg, S, [k], warm, tol).map((v) => ({ k, G: Gof(k, v.D0), D0: v.D0, Dinf: v.Dinf }));
   const out: Candidate[] = [];
-  let prev: Pt = [];
-  let prev2: Pt = [];
+  /** brent on Gc over [a.k, kb] (kb may be an edge where Gc = gEdge), warm-started from the last point. */
+  const refine = (a: Sol, kb: number, gb: number, edge: boolean) => {
+    let last: { D0: number; Dinf: number } = a;
+    let lastSol: Sol = a;
+    const f = (k: number) => {
+      if (k === a.k) return a.G;
+      if (k === kb) return gb;
+      let v = branchesAt(k, last, 1e-13);
+      if (!v.length) v = branchesAt(k, undefined, 1e-13);
+      if (!v.length) return edge ? gb : a.G; // outside the chaotic region: behave like the nearer end
+      let best = v[0];
+      for (const c of v) if (Math.abs(c.D0 - last.D0) < Math.abs(best.D0 - last.D0)) best = c;
+      last = best;
+      lastSol = best;
+      return best.G;
+    };
+    const r = brent(f, a.k, kb, { xtol: 1e-13 * Kmax });
+    f(r.x);
+    out.push({ type: 'chaotic', kappa: [lastSol.k], D0: lastSol.D0, Dinf: lastSol.Dinf });
+  };
+  // static reduced problem: bulk radius - 1 at kappa (NaN if no static solution)
+  const staticRadius = (k: number) => {
+    const st = structured(P, [k]);
+    const D0 = staticDelta0(P, avg, st.mu, st.Lambda);
+    if (D0 === null) return NaN;
+    return P.g * Math.sqrt(avg.moments(st.mu, D0).dphi2) - 1;
+  };
+  let prev: Sol[] = [];
+  let prev2: Sol[] = [];
   for (let i = 0; i < xs.length; i++) {
     // warm start from the previous grid point when it had exactly one fixed-kappa solution (linear predictor
     // from the two previous points when available); the scan only needs the sign of Gc, so tol is loose
-    let cur: Pt = [];
+    let cur: Sol[] = [];
     if (prev.length === 1) {
       const p = prev[0];
       const q = prev2.length === 1 ? prev2[0] : null;
@@ -764,21 +849,41 @@ function scanChaoticRankOne(P: LowRankProblem, avg: Averager, S: LowRankSettings
       if (cur.length === 0 && q) cur = branchesAt(xs[i], p);
     }
     if (cur.length === 0) cur = branchesAt(xs[i]);
+    if (i === 0 && P.symmetric) {
+      for (const c of cur) if (Math.abs(c.G) < 1e-9) out.push({ type: 'chaotic', kappa: [0], D0: c.D0, Dinf: c.Dinf });
+    }
+    if (i === 1 && P.symmetric && prev.length === 1 && cur.length >= 1 && Math.abs(prev[0].G) < 1e-9) {
+      const slope0 = 1 - (P.Mm[0] * P.Mn[0] + P.Cnm[0][0]) * avg.moments(0, prev[0].D0).dphi;
+      const c = cur.reduce((b, x) => (Math.abs(x.D0 - prev[0].D0) < Math.abs(b.D0 - prev[0].D0) ? x : b));
+      if (slope0 !== 0 && c.G !== 0 && slope0 > 0 !== c.G > 0) {
+        // root in (0, x1): start the bracket at a tiny kappa where Gc has the sign of the slope
+        const a0 = xs[1] * 1e-6;
+        const va = branchesAt(a0, prev[0], 1e-14);
+        if (va.length && va[0].G !== 0 && va[0].G > 0 !== c.G > 0) refine(va[0], c.k, c.G, false);
+      }
+    }
     if (i > 0) {
       for (const p of prev) {
         // follow the fixed-kappa solution closest in D0 and look for a sign change of Gc
-        let best: Pt[number] | null = null;
+        let best: Sol | null = null;
         for (const c of cur) if (!best || Math.abs(c.D0 - p.D0) < Math.abs(best.D0 - p.D0)) best = c;
         if (!best) continue;
-        if (p.G === 0 || best.G === 0 || p.G > 0 !== best.G > 0) {
-          // linear interpolation seed, then full Newton on the chaotic system
-          const w = p.G === best.G ? 0.5 : p.G / (p.G - best.G);
-          const seed = [p.k + w * (best.k - p.k), p.D0 + w * (best.D0 - p.D0), p.Dinf + w * (best.Dinf - p.Dinf)];
-          out.push({ type: 'chaotic', kappa: [seed[0]], D0: seed[1], Dinf: seed[2] });
+        if (p.G !== 0 && best.G !== 0 && p.G > 0 !== best.G > 0) refine(p, best.k, best.G, false);
+      }
+      // an edge of the chaotic region between xs[i-1] and xs[i]
+      if ((prev.length > 0) !== (cur.length > 0)) {
+        const inside = prev.length > 0 ? prev : cur;
+        const ka = xs[i - 1];
+        const kb = xs[i];
+        const ra = staticRadius(ka);
+        const rb = staticRadius(kb);
+        if (Number.isFinite(ra) && Number.isFinite(rb) && ra !== 0 && rb !== 0 && ra > 0 !== rb > 0) {
+          const kc = brent(staticRadius, ka, kb, { xtol: 1e-14 * Kmax }).x;
+          const Gs = reducedStatic(P, avg, kc).G;
+          for (const a of inside) if (Number.isFinite(Gs) && Gs !== 0 && a.G !== 0 && a.G > 0 !== Gs > 0) refine(a, kc, Gs, true);
         }
       }
     }
-    if (i === 0 && P.symmetric) for (const c of cur) if (Math.abs(c.G) < 1e-9) out.push({ type: 'chaotic', kappa: [0], D0: c.D0, Dinf: c.Dinf });
     prev2 = prev;
     prev = cur;
   }
@@ -907,12 +1012,20 @@ function polishChaotic(ctx: Ctx, seeds: Candidate[], found: LowRankSolution[]): 
   const R = P.R;
   for (const sd of seeds) {
     const t0 = performance.now();
-    const res = chaoticNewton(P, avg, S, [...sd.kappa, sd.D0, sd.Dinf]);
+    let res = chaoticNewton(P, avg, S, [...sd.kappa, sd.D0, sd.Dinf]);
+    if (!res.converged && sd.alt) res = chaoticNewton(P, avg, S, [...sd.alt.kappa, sd.alt.D0, sd.alt.Dinf]);
+    if (!res.converged) {
+      // fall back to the robust fixed-kappa variances at the seed's kappa, then Newton again
+      for (const v of chaoticAtFixedKappa(P, avg, S, sd.kappa)) {
+        res = chaoticNewton(P, avg, S, [...sd.kappa, v.D0, v.Dinf]);
+        if (res.converged) break;
+      }
+    }
     if (!res.converged) {
       ctx.failed++;
       continue;
     }
-    const e = chaoticSystem(P, avg, S, res.y);
+    const e = res.last && res.last.F.every((v, i) => v === res.F[i]) ? res.last : chaoticSystem(P, avg, S, res.y);
     if (!e) {
       ctx.failed++;
       continue;
@@ -954,7 +1067,16 @@ function labelBranches(P: LowRankProblem, S: LowRankSettings, sols: LowRankSolut
     } else {
       for (const s of list) if (isCentral(s)) s.branch = 'central';
       const rest = list.filter((s) => s.branch === '').sort((a, b) => maxAbs(b.kappa) - maxAbs(a.kappa) || b.kappa[0] - a.kappa[0]);
-      for (const s of rest) s.branch = `other-${++other}`;
+      // a single mirror pair (symmetric models): plus = first non-negligible component positive
+      if (P.symmetric && rest.length === 2) {
+        const lead = (k: number[]) => k.find((x) => Math.abs(x) > S.centralTol * Kscale) ?? 0;
+        const [p, q] = lead(rest[0].kappa) > 0 ? [rest[0], rest[1]] : [rest[1], rest[0]];
+        if (rest[0].kappa.every((x, i) => Math.abs(x + rest[1].kappa[i]) <= 1e-7 * Kscale)) {
+          p.branch = 'plus';
+          q.branch = 'minus';
+        }
+      }
+      for (const s of rest) if (s.branch === '') s.branch = `other-${++other}`;
     }
   }
 }
@@ -1012,6 +1134,8 @@ export interface SolveLowRankOptions {
   seeds?: Candidate[];
   /** Skip the chaotic scans and use only `seeds` plus the central chaotic state (continuation mode). */
   chaosFromSeedsOnly?: boolean;
+  /** Rank one: static search by the bracketing scan plus `seeds` only (no multi-start Newton). */
+  noMultiStart?: boolean;
   /** Shared averagers (so repeated calls reuse quadrature rules). */
   averager?: Averager;
   checkAverager?: Averager;
@@ -1042,17 +1166,17 @@ export function solveLowRank(model: LowRankModel, theory: TheorySettings, opts: 
   } else {
     // static
     const ts = performance.now();
-    const stat = findStatic(P, avg, S, (opts.seeds ?? []).filter((s) => s.type === 'static'));
+    const stat = findStatic(P, avg, S, (opts.seeds ?? []).filter((s) => s.type === 'static'), !opts.noMultiStart);
     ctx.failed += stat.failed;
     for (const c of stat.found) {
-      if (P.trivial && c.D0 <= 1e-14 && maxAbs(c.kappa) <= 1e-12) continue; // x = 0, reported as trivial
+      if (P.trivial && c.D0 <= 1e-9 && maxAbs(c.kappa) <= 1e-9) continue; // x = 0 (converged to ~tol), reported as trivial
       const res = newtonJ((y) => staticSystem(P, avg, y), [...c.kappa, c.D0], S.tolStatic, 3);
       solutions.push(staticSolution(ctx, { ...c, kappa: res.y.slice(0, P.R), D0: res.y[P.R], Dinf: res.y[P.R] }, res.iterations, res.residual, ts));
     }
     // chaotic
     if (P.g > 0) {
       const seeds: Candidate[] = (opts.seeds ?? []).filter((s) => s.type === 'chaotic');
-      const haveCentral = seeds.some((c) => maxAbs(c.kappa) === 0);
+      const haveCentral = seeds.some((c) => maxAbs(c.kappa) <= S.centralTol);
       if (P.symmetric && !haveCentral) {
         const zero = new Array<number>(P.R).fill(0);
         for (const v of chaoticAtFixedKappa(P, avg, S, zero)) seeds.push({ type: 'chaotic', kappa: zero, D0: v.D0, Dinf: v.Dinf });
@@ -1107,7 +1231,7 @@ function solveRing(ctx: Ctx, solutions: LowRankSolution[], opts: SolveLowRankOpt
   const stat = findStatic(Q, avg, S);
   const ts = performance.now();
   for (const c of stat.found) {
-    if (P.trivial && c.D0 <= 1e-14 && Math.abs(c.kappa[0]) <= 1e-12) continue;
+    if (P.trivial && c.D0 <= 1e-9 && Math.abs(c.kappa[0]) <= 1e-9) continue;
     if (c.kappa[0] < -S.centralTol) continue; // -K is the same ring
     local.push(staticSolution(qctx, c, 0, 0, ts));
   }
@@ -1160,9 +1284,10 @@ export interface LowRankSweep {
 
 /**
  * Solutions for each g in gValues (other parameters fixed), for bifurcation diagrams (M&O Fig. 1C).
- * Static states: full search at every g. Chaotic states: the central state plus Newton continuation of the
- * previous g's chaotic branches, seeded at g_C from the bifurcation point; a full chaotic scan is run at the
- * first g and whenever the set of chaotic branches could have changed without a known bifurcation.
+ * Static states: the rank-one bracketing scan at every g, plus Newton from the previous g's states (multi-start
+ * Newton only at the first g and for rank >= 2). Chaotic states: Newton continuation of the previous g's
+ * chaotic states, seeded at g_C from the bifurcation point; for the rank-one symmetric family a full chaotic
+ * scan runs whenever g is inside (g_C, g_BB) and a +/- branch is missing; for other models at every g.
  */
 export function sweepLowRank(model: LowRankModel, theory: TheorySettings, gValues: number[], opts: { settings?: Partial<LowRankSettings> } = {}): LowRankSweep {
   const t0 = performance.now();
@@ -1172,29 +1297,45 @@ export function sweepLowRank(model: LowRankModel, theory: TheorySettings, gValue
   const chk = makeAverager(P0.phi, S.checkQuadrature);
   const bif = lowRankBifurcations(model, theory, S, { averager: avg, checkAverager: chk });
   const results: LowRankTheory[] = [];
-  let prevChaos: Candidate[] = [];
+  let prev: Candidate[] = [];
+  let prevPrev: Candidate[] = [];
   let prevG = NaN;
+  let prevPrevG = NaN;
+  const Ssweep: LowRankSettings = { ...S, scanPoints: Math.min(S.scanPoints, 81) };
+  const knownFamily = bif.family === 'rank-one symmetric';
+  const gC = bif.gC?.g;
+  const gBB = bif.gBB?.g;
   for (const g of gValues) {
     const m: LowRankModel = { ...model, g };
-    const seeds: Candidate[] = prevChaos.slice();
-    // entering the bistable-chaos window: seed from the bifurcation point at g_C
-    const gC = bif.gC?.g;
+    // previous states, moved along the secant through the last two g (matched by type and nearest kappa)
+    const seeds: Candidate[] = prev.map((c) => {
+      if (!(prevPrevG < prevG)) return c;
+      let best: Candidate | null = null;
+      for (const q of prevPrev) if (q.type === c.type && (!best || Math.abs(q.kappa[0] - c.kappa[0]) < Math.abs(best.kappa[0] - c.kappa[0]))) best = q;
+      if (!best || Math.abs(best.kappa[0] - c.kappa[0]) > 0.2 * Math.max(1, Math.abs(c.kappa[0]))) return c;
+      const w = (g - prevG) / (prevG - prevPrevG);
+      const ex = (a: number, b: number) => a + w * (a - b);
+      const D0 = ex(c.D0, best.D0);
+      const Dinf = Math.min(ex(c.Dinf, best.Dinf), D0);
+      return D0 > 0 ? { type: c.type, kappa: c.kappa.map((k, i) => ex(k, best!.kappa[i])), D0, Dinf: c.type === 'static' ? D0 : Math.max(Dinf, 0), alt: c } : c;
+    });
+    // entering the bistable-chaos window: seed from the bifurcation point at g_C (a regular root of the
+    // deflated chaotic system there, with Delta_inf = Delta0)
     if (gC !== undefined && bif.gC && g > gC && !(prevG > gC)) {
       const y = bif.gC;
       for (const sgn of [1, -1]) seeds.push({ type: 'chaotic', kappa: y.kappa.map((k) => sgn * k), D0: y.delta0, Dinf: y.delta0 });
     }
-    const knownFamily = bif.family === 'rank-one symmetric';
-    const r = solveLowRank(m, theory, {
-      settings: S,
-      bifurcations: false,
-      seeds,
-      chaosFromSeedsOnly: knownFamily && results.length > 0,
-      averager: avg,
-      checkAverager: chk,
-    });
+    const base: SolveLowRankOptions = { settings: Ssweep, bifurcations: false, seeds, averager: avg, checkAverager: chk };
+    let r = solveLowRank(m, theory, { ...base, chaosFromSeedsOnly: knownFamily && results.length > 0, noMultiStart: results.length > 0 });
+    if (knownFamily && gC !== undefined && gBB !== undefined && g > gC && g < gBB) {
+      const pm = r.solutions.filter((s) => s.type === 'chaotic' && (s.branch === 'plus' || s.branch === 'minus'));
+      if (pm.length < 2) r = solveLowRank(m, theory, { ...base, noMultiStart: true });
+    }
     r.bifurcations = { computed: false, notes: ['see sweep.bifurcations'] };
     results.push(r);
-    prevChaos = r.solutions.filter((s) => s.type === 'chaotic').map((s) => ({ type: 'chaotic', kappa: s.kappa, D0: s.delta0, Dinf: s.deltaInf }));
+    prevPrev = prev;
+    prevPrevG = prevG;
+    prev = r.solutions.filter((s) => s.type !== 'trivial').map((s) => ({ type: s.type as 'static' | 'chaotic', kappa: s.kappa, D0: s.delta0, Dinf: s.deltaInf }));
     prevG = g;
   }
   return { g: gValues.slice(), results, bifurcations: bif, seconds: (performance.now() - t0) / 1000 };

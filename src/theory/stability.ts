@@ -9,7 +9,8 @@
  *            built from the linear response of (delta mu, c = cov(x, delta x), delta kappa_r), or of the
  *            exact 2 x 2 reduction B + A P when Cnm = 0.
  * The (2+R) form has R - rank(Cnm) spurious zero eigenvalues (it was multiplied through by z); they are
- * removed. Stable iff r < 1 and every outlier has real part < 1. For the trivial fixed point x = 0
+ * removed, and so is any other eigenvalue |z| <= 1e-12 max(1, |z|max) (z = 0 is inside the bulk, or is the
+ * bulk at g = 0; such zeros come from modes that do not exist, e.g. delta mu when M_m = 0). Stable iff r < 1 and every outlier has real part < 1. For the trivial fixed point x = 0
  * (odd phi, no input) the outliers are phi'(0) times the eigenvalues of the overlap matrix
  * n_r^T m_s / N = M_{n_r} M_{m_s} + Cnm[r][s].
  */
@@ -192,7 +193,10 @@ export function trivialStability(model: StabilityModel, dphi0: number): Stabilit
 }
 
 function finish(bulkRadius: number, eig: Complex[], method: StabilityReport['method'], marginal?: Complex[]): StabilityReport {
-  const outliers = eig.slice().sort((p, q) => q.re - p.re || q.im - p.im);
+  // z = 0 is never an outlier (it lies in the bulk, or is the bulk itself when g = 0); the reduced matrices
+  // produce exact zeros for modes that do not exist (e.g. delta mu when M_m = 0)
+  const scale = Math.max(1, ...eig.map((z) => Math.hypot(z.re, z.im)));
+  const outliers = eig.filter((z) => Math.hypot(z.re, z.im) > 1e-12 * scale).sort((p, q) => q.re - p.re || q.im - p.im);
   const outsideBulk = outliers.map((z) => Math.hypot(z.re, z.im) > bulkRadius);
   const leadingOutlier = outliers.length ? outliers[0].re : -Infinity;
   const stable = bulkRadius < 1 && outliers.every((z) => z.re < 1);
