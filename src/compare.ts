@@ -5,10 +5,14 @@
 import type { Spec } from './spec/types.js';
 import type { SimulationResult } from './sim/simulate.js';
 import type { TheoryResultBase, TheorySolution } from './theory/types.js';
-import type { Estimate } from './stats.js';
+import { studentCritical, type Estimate } from './stats.js';
 
-/** |theory - simulation| <= AGREE_Z standard errors counts as agreement (two-sided 0.27 % false alarms per row for Gaussian errors). */
-export const AGREE_Z = 3;
+/**
+ * Two-sided false-alarm probability per row: the 3-sigma level of a Gaussian. A row agrees when
+ * |simulation - theory| / SE <= t, the Student-t critical value for the SE's degrees of freedom (so a
+ * SE estimated from few networks gets the wider band it needs; with many it tends to 3).
+ */
+export const AGREE_ALPHA = 0.0027;
 
 export type Verdict = 'agree' | 'disagree' | 'no-error-bar';
 
@@ -21,6 +25,9 @@ export interface CompareRow {
   seNetworks: number | null;
   /** (simulation - theory) / se */
   z: number;
+  /** Degrees of freedom of se, and the critical |z| at AGREE_ALPHA for them. */
+  dof: number;
+  critical: number;
   verdict: Verdict;
   note?: string;
 }
@@ -59,9 +66,10 @@ function row(quantity: string, theory: number, est: Estimate, note?: string): Co
   const d = est.mean - theory;
   const ok = Number.isFinite(est.se) && est.se > 0;
   const z = ok ? d / est.se : NaN;
+  const critical = studentCritical(AGREE_ALPHA, est.dof);
   let verdict: Verdict;
-  if (!ok) verdict = Math.abs(d) <= 1e-9 ? 'agree' : 'no-error-bar';
-  else verdict = Math.abs(z) <= AGREE_Z ? 'agree' : 'disagree';
+  if (!ok || !Number.isFinite(critical)) verdict = Math.abs(d) <= 1e-9 ? 'agree' : 'no-error-bar';
+  else verdict = Math.abs(z) <= critical ? 'agree' : 'disagree';
   return {
     quantity,
     theory,
@@ -70,6 +78,8 @@ function row(quantity: string, theory: number, est: Estimate, note?: string): Co
     seTime: est.seTime,
     seNetworks: est.seNetworks,
     z,
+    dof: est.dof,
+    critical,
     verdict,
     ...(note ? { note } : {}),
   };
@@ -112,6 +122,6 @@ export function compareResults(spec: Spec, theory: TheoryResultBase, sim: Simula
     solution: { type: sol.type, branch: sol.branch, index },
     rows,
     agree: rows.every((r) => r.verdict === 'agree'),
-    criterion: `|simulation - theory| <= ${AGREE_Z} standard errors; SE over networks when networks >= 2 (includes the quenched finite-N spread), else over ${spec.simulation.blocks} time blocks`,
+    criterion: `|simulation - theory| / SE <= t_crit(dof) at two-sided p = ${AGREE_ALPHA} (3 sigma); SE over networks when networks >= 2 (includes the quenched finite-N spread), else over ${spec.simulation.blocks} time blocks`,
   };
 }

@@ -83,11 +83,11 @@ export function comparePanels(report: CompareReport): Panel[] {
   const rel = rows.map((r) => r.simulation - r.theory);
   return [
     {
-      title: `simulation - theory (${report.agree ? 'all agree' : 'some disagree'}; bars: ${3} SE)`,
+      title: `simulation - theory (${report.agree ? 'all agree' : 'some disagree'}; bars: t_crit SE)`,
       xLabel: rows.map((r, k) => `${k + 1}: ${r.quantity}`).join('; '),
       yLabel: 'difference',
       series: [
-        { x: idx, y: rel, yErr: rows.map((r) => 3 * r.se), style: 'points', label: 'simulation - theory' },
+        { x: idx, y: rel, yErr: rows.map((r) => r.critical * r.se), style: 'points', label: 'simulation - theory' },
       ],
       hLines: [{ y: 0, label: 'theory' }],
       legend: 'none',

@@ -12,6 +12,9 @@ export interface Estimate {
   seNetworks: number | null;
   /** Number of networks. */
   networks: number;
+  /** Degrees of freedom of `se`: networks - 1 when it comes from the network spread, else the pooled
+   * number of blocks minus one per network. */
+  dof: number;
   /** Per-network estimates. */
   perNetwork: number[];
 }
@@ -52,6 +55,74 @@ export function combineNetworks(per: BlockEstimate[]): Estimate {
     for (const m of means) v += (m - mean) ** 2;
     seNetworks = Math.sqrt(v / (K - 1) / K);
   }
-  const se = seNetworks === null ? seTime : Math.max(seNetworks, seTime);
-  return { mean, se, seTime, seNetworks, networks: K, perNetwork: means };
+  const fromNetworks = seNetworks !== null && seNetworks >= seTime;
+  const se = fromNetworks ? seNetworks! : seTime;
+  const dof = fromNetworks ? K - 1 : per.reduce((a, p) => a + Math.max(0, p.blockMeans.length - 1), 0);
+  return { mean, se, seTime, seNetworks, networks: K, dof, perNetwork: means };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Student-t critical values, for verdicts with few networks or blocks
+
+/** log Gamma(x) for x > 0: recurrence up to x >= 15, then the Stirling series (error < 1e-15). */
+export function logGamma(x: number): number {
+  let shift = 0;
+  while (x < 15) {
+    shift += Math.log(x);
+    x += 1;
+  }
+  const z = 1 / (x * x);
+  // Stirling: (x - 1/2) log x - x + log(2 pi)/2 + 1/(12x) - 1/(360x^3) + 1/(1260x^5) - 1/(1680x^7)
+  const series = (1 / x) * (1 / 12 - z * (1 / 360 - z * (1 / 1260 - z / 1680)));
+  return (x - 0.5) * Math.log(x) - x + 0.5 * Math.log(2 * Math.PI) + series - shift;
+}
+
+/**
+ * Regularised incomplete beta I_x(a, b) = x^a (1-x)^b / (a B(a, b)) * 1/(1 + d1/(1 + d2/(1 + ...))),
+ * d_{2m+1} = -(a+m)(a+b+m) x / ((a+2m)(a+2m+1)), d_{2m} = m (b-m) x / ((a+2m-1)(a+2m)),
+ * evaluated with the modified Lentz method; the symmetry I_x(a,b) = 1 - I_{1-x}(b,a) keeps x in the
+ * fast-converging range.
+ */
+export function betaIncReg(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  if (x > (a + 1) / (a + b + 2)) return 1 - betaIncReg(1 - x, b, a);
+  const front = Math.exp(a * Math.log(x) + b * Math.log1p(-x) - (logGamma(a) + logGamma(b) - logGamma(a + b))) / a;
+  const tiny = 1e-300;
+  const clamp = (v: number) => (Math.abs(v) < tiny ? tiny : v);
+  let C = 1;
+  let D = 1 / clamp(1 - ((a + b) * x) / (a + 1)); // d1 folded into the first denominator
+  let h = D;
+  for (let m = 1; m <= 500; m++) {
+    const even = (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m));
+    D = 1 / clamp(1 + even * D);
+    C = clamp(1 + even / C);
+    h *= D * C;
+    const odd = -((a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1));
+    D = 1 / clamp(1 + odd * D);
+    C = clamp(1 + odd / C);
+    const del = D * C;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-16) break;
+  }
+  return front * h;
+}
+
+/** Two-sided tail P(|T| > t) of Student's t with `dof` degrees of freedom. */
+export function studentTwoSidedTail(t: number, dof: number): number {
+  return betaIncReg(dof / (dof + t * t), dof / 2, 0.5);
+}
+
+/** The t with P(|T| > t) = alpha (bisection on a monotone tail; exact to 1e-12 relative). */
+export function studentCritical(alpha: number, dof: number): number {
+  if (!(dof > 0)) return NaN;
+  let lo = 0;
+  let hi = 1;
+  while (studentTwoSidedTail(hi, dof) > alpha) hi *= 2;
+  for (let k = 0; k < 200 && hi - lo > 1e-12 * hi; k++) {
+    const mid = 0.5 * (lo + hi);
+    if (studentTwoSidedTail(mid, dof) > alpha) lo = mid;
+    else hi = mid;
+  }
+  return 0.5 * (lo + hi);
 }
