@@ -209,3 +209,73 @@ export function mehlerSums(ser: MehlerSeries, t: number): MehlerSums {
     truncation,
   };
 }
+
+/** S1(t) = mean of C_phi over [t D0, D0] alone (no derivatives); O(K). */
+export function meanCphi(ser: MehlerSeries, t: number): number {
+  const { a, K } = ser;
+  let tk = 1;
+  let sumT = 0;
+  let S1 = 0;
+  for (let k = 0; k <= K; k++) {
+    sumT += tk;
+    S1 += (a[k] * a[k] * sumT) / (k + 1);
+    tk *= t;
+  }
+  return S1;
+}
+
+/**
+ * The potential V(D) = -D^2/2 + Lambda D + g^2 C_Phi(D) of a chaotic state (spec 01 §4.3) in the two
+ * cancellation-free forms used for Delta(tau) (scs.ts `PotentialGaps`):
+ *   upper(s2) = (V(D0) - V(D0 - s2)) / s2 = -(2 D0 - s2)/2 + Lambda + g^2 S1((D0 - s2)/D0)
+ *   lower(e)  = (V(Dinf) - V(Dinf + e)) / e^2 = 1/2 - g^2 sum_j c_j (e/D0)^j / ((j+1)(j+2))
+ * where c_j are the Taylor coefficients of C_phi'(D0 (u + x)) in x at u = Dinf/D0 (a Taylor shift of the
+ * series sum_k B_k t^k: positive terms only, no cancellation). lower uses V'(Dinf) = 0, i.e. Lambda = Dinf - g^2 C_phi(Dinf).
+ * The series must be valid up to t = 1 (built with tMax = 1).
+ */
+export function lowRankPotentialGaps(ser: MehlerSeries, g: number, Lambda: number, Dinf: number): { D0: number; Dinf: number; upper(s2: number): number; lower(e: number): number; taylorTerms: number } {
+  const { a, K, D0 } = ser;
+  const g2 = g * g;
+  const u = Dinf / D0;
+  // B_k = (k+1) A_{k+1} / D0, k < K; Taylor shift to t = u (repeated synthetic division)
+  const c = new Float64Array(K);
+  for (let k = 0; k < K; k++) c[k] = ((k + 1) * a[k + 1] * a[k + 1]) / D0;
+  if (u !== 0) {
+    for (let j = 0; j < K; j++) for (let k = K - 2; k >= j; k--) c[k] += u * c[k + 1];
+  }
+  // coefficients in x = e/D0 <= 1/2 (no powers of D0, so nothing overflows), pre-divided by (j+1)(j+2);
+  // terms are positive: drop the trailing ones whose total at x = xMax is below 1e-18 of the sum (single small
+  // terms are normal, e.g. odd j at a symmetric state)
+  const xMax = (0.5 * (D0 - Dinf)) / D0;
+  const d: number[] = [];
+  const terms: number[] = [];
+  let sum = 0;
+  let xp = 1;
+  for (let j = 0; j < K; j++) {
+    const dj = c[j] / ((j + 1) * (j + 2));
+    d.push(dj);
+    terms.push(dj * xp);
+    sum += dj * xp;
+    xp *= xMax;
+  }
+  let tail = 0;
+  while (d.length > 1 && tail + terms[d.length - 1] <= 1e-18 * sum) {
+    tail += terms[d.length - 1];
+    d.pop();
+  }
+  return {
+    D0,
+    Dinf,
+    taylorTerms: d.length,
+    upper(s2: number): number {
+      const t = (D0 - s2) / D0;
+      return -(2 * D0 - s2) / 2 + Lambda + g2 * meanCphi(ser, t);
+    },
+    lower(e: number): number {
+      const x = e / D0;
+      let s = 0;
+      for (let j = d.length - 1; j >= 0; j--) s = s * x + d[j];
+      return 0.5 - g2 * s;
+    },
+  };
+}

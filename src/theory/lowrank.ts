@@ -23,7 +23,8 @@ import { getPhi, type PhiDef } from '../phi.js';
 import { makeAverager, type Averager, type Moments } from './gauss.js';
 import { brent, solveLinear } from './roots.js';
 import type { Diagnostics, TheorySolution, TheoryResultBase } from './types.js';
-import { defaultMehlerSettings, mehlerSeries, mehlerSums, type MehlerSeries, type MehlerSettings, type MehlerSums } from './lowrank-mehler.js';
+import { defaultMehlerSettings, lowRankPotentialGaps, mehlerSeries, mehlerSums, type MehlerSeries, type MehlerSettings, type MehlerSums } from './lowrank-mehler.js';
+import { deltaByInversion, tauGrid } from './scs.js';
 import { staticStability, trivialStability, type StabilityModel, type StabilityReport } from './stability.js';
 import { lowRankBifurcations, type LowRankBifurcations } from './bifurcation.js';
 
@@ -934,6 +935,8 @@ function chaoticAdmissible(P: LowRankProblem, S: LowRankSettings, e: ChaoticEval
 // Assemble solutions
 
 interface Ctx {
+  /** tau grid for Delta(tau) of chaotic states, or null (not computed). */
+  tau: number[] | null;
   P: LowRankProblem;
   avg: Averager;
   chk: Averager;
@@ -981,6 +984,15 @@ function chaoticSolution(ctx: Ctx, y: number[], e: ChaoticEval, adm: Admissibili
   const Dinf = y[R + 1];
   const st = structured(P, kappa);
   const ind = chaoticResidualIndependent(P, chk, kappa, D0, Dinf);
+  let curve: { tau: number[]; delta: number[]; residual: number; converged: boolean; taylorTerms: number } | null = null;
+  if (ctx.tau) {
+    // Delta(tau) by quadrature and inversion (spec 01 §3.3) with this state's potential (spec 01 §4.3)
+    const m = e.m;
+    const ser = mehlerSeries(P.phi, st.mu, D0, m.phi2, m.dphi2, 1, S.mehler, e.ser.K);
+    const gaps = lowRankPotentialGaps(ser, P.g, st.Lambda, Math.max(Dinf, 0));
+    const c = deltaByInversion(gaps, ctx.tau);
+    curve = { tau: ctx.tau, delta: c.delta, residual: c.diagnostics.residual, converged: c.diagnostics.converged, taylorTerms: gaps.taylorTerms };
+  }
   return {
     type: 'chaotic',
     branch: '',
@@ -1001,8 +1013,14 @@ function chaoticSolution(ctx: Ctx, y: number[], e: ChaoticEval, adm: Admissibili
       converged: ind.residual <= S.acceptTol && solverResidual <= S.tolChaotic && e.sums.truncation <= S.mehler.tol * 10,
       method: 'newton on the deflated chaotic system (Mehler series, exact Jacobian)',
       seconds: (performance.now() - t0) / 1000,
-      details: { energyDivided: ind.energyDivided, mehlerTerms: e.ser.K, mehlerTruncation: e.sums.truncation },
+      details: {
+        energyDivided: ind.energyDivided,
+        mehlerTerms: e.ser.K,
+        mehlerTruncation: e.sums.truncation,
+        ...(curve ? { deltaTauResidual: curve.residual, deltaTauConverged: curve.converged, deltaTauTaylorTerms: curve.taylorTerms } : {}),
+      },
     },
+    ...(curve ? { tau: curve.tau, delta: curve.delta } : {}),
   };
 }
 
@@ -1136,6 +1154,8 @@ export interface SolveLowRankOptions {
   chaosFromSeedsOnly?: boolean;
   /** Rank one: static search by the bracketing scan plus `seeds` only (no multi-start Newton). */
   noMultiStart?: boolean;
+  /** Delta(tau) of chaotic states on theory.tauMax / tauPoints (default true; sweeps turn it off). */
+  autocovariance?: boolean;
   /** Shared averagers (so repeated calls reuse quadrature rules). */
   averager?: Averager;
   checkAverager?: Averager;
@@ -1155,7 +1175,7 @@ export function solveLowRank(model: LowRankModel, theory: TheorySettings, opts: 
   const avg = opts.averager ?? makeAverager(P.phi, theory.quadrature);
   const chk = opts.checkAverager ?? makeAverager(P.phi, S.checkQuadrature);
   const ev0 = avg.evaluations + chk.evaluations;
-  const ctx: Ctx = { P, avg, chk, S, notes: [], inadmissible: 0, failed: 0 };
+  const ctx: Ctx = { P, avg, chk, S, notes: [], inadmissible: 0, failed: 0, tau: opts.autocovariance === false ? null : tauGrid(theory.tauMax, theory.tauPoints) };
   const solutions: LowRankSolution[] = [];
 
   if (P.trivial) solutions.push(trivialSolution(ctx));
@@ -1242,6 +1262,8 @@ function solveRing(ctx: Ctx, solutions: LowRankSolution[], opts: SolveLowRankOpt
     seeds.push(...(opts.seeds ?? []).filter((s) => s.type === 'chaotic' && s.kappa.length === 1));
     polishChaotic(qctx, seeds, local);
   }
+  ctx.failed = qctx.failed + stat.failed;
+  ctx.inadmissible = qctx.inadmissible;
   let Kstatic: number | null = null;
   let Kchaotic: number | null = null;
   for (const s of local) {
@@ -1325,7 +1347,7 @@ export function sweepLowRank(model: LowRankModel, theory: TheorySettings, gValue
       const y = bif.gC;
       for (const sgn of [1, -1]) seeds.push({ type: 'chaotic', kappa: y.kappa.map((k) => sgn * k), D0: y.delta0, Dinf: y.delta0 });
     }
-    const base: SolveLowRankOptions = { settings: Ssweep, bifurcations: false, seeds, averager: avg, checkAverager: chk };
+    const base: SolveLowRankOptions = { settings: Ssweep, bifurcations: false, seeds, averager: avg, checkAverager: chk, autocovariance: false };
     let r = solveLowRank(m, theory, { ...base, chaosFromSeedsOnly: knownFamily && results.length > 0, noMultiStart: results.length > 0 });
     if (knownFamily && gC !== undefined && gBB !== undefined && g > gC && g < gBB) {
       const pm = r.solutions.filter((s) => s.type === 'chaotic' && (s.branch === 'plus' || s.branch === 'minus'));
