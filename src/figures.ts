@@ -127,7 +127,7 @@ export function demoFigure(d: DemoOutput): Figure {
   return {
     title: `Rank-one network (M_m = ${d.params.Mm}, M_n = ${d.params.Mn}, unit variances, ${d.params.phi}): bifurcation diagram`,
     panels: [
-      { title: 'kappa against g', xLabel: 'random strength g', yLabel: 'kappa', series, vLines, legend: 'bottom-left' },
+      { title: 'kappa against g', xLabel: 'random strength g', yLabel: 'kappa', series, vLines, legend: 'top-right' },
     ],
     width: 900,
     height: 560,
