@@ -548,6 +548,65 @@ test('ring (M&O Fig. S5): every direction solves the rank-two equations; tangent
   assert.ok(Math.abs(marg[0].re - 1) <= 1e-10 && Math.abs(marg[0].im) <= 1e-10);
 });
 
+test('erf: closed-form averages vs trapezoid quadrature give the same branches (g = 1 and 1.9)', () => {
+  const erfModel = (g: number): LowRankModel => ({ ...fig1(g), phi: 'erf' });
+  const quad: TheorySettings = { ...theory, quadrature: { ...theory.quadrature, closedForms: false } };
+  // g = 1 exactly: the central static variance is the degenerate root 0 (x = 0), not a separate state
+  assert.equal(branches(solveLowRank(erfModel(1), theory, { bifurcations: false })), 'static:minus static:plus trivial:central');
+  const a = solveLowRank(erfModel(1.9), theory, { bifurcations: false });
+  const b = solveLowRank(erfModel(1.9), quad, { bifurcations: false });
+  assert.equal(branches(a), branches(b));
+  assertAllConverged(a);
+  assertAllConverged(b);
+  let worst = 0;
+  for (const s of a.solutions) {
+    const t = find(b, s.type, s.branch);
+    worst = Math.max(worst, Math.abs(s.kappa[0] - t.kappa[0]), Math.abs(s.delta0 - t.delta0), Math.abs(s.deltaInf - t.deltaInf));
+  }
+  log('erf closed forms vs trapezoid: max difference over all branches', worst); // observed 2.2e-15
+  assert.ok(worst <= 1e-10); // two quadratures accurate to ~1e-15; condition numbers O(10-100) near g_C..g_BB
+});
+
+test('rank two, two structures sharing the bulk: mirror pair, residuals, (2+R) stability', () => {
+  const model: LowRankModel = {
+    kind: 'lowrank',
+    N: 1000,
+    g: 1.2,
+    phi: 'tanh',
+    rank: 2,
+    means: { m: [1.1, 0.4], n: [2, 0.5], I: 0 },
+    cov: {
+      mm: [
+        [1, 0],
+        [0, 1],
+      ],
+      nn: [
+        [1, 0],
+        [0, 1],
+      ],
+      nm: [
+        [0, 0],
+        [0, 1.6],
+      ],
+      mI: [0, 0],
+      nI: [0, 0],
+      II: 0,
+    },
+  };
+  const r = solveLowRank(model, theory);
+  const worst = assertAllConverged(r);
+  for (const s of r.solutions) log(`rank 2: ${s.type} ${s.branch} kappa=${s.kappa.map((k) => k.toFixed(10))} D0=${s.delta0} stable=${s.stable} outliers=${s.stability?.outliers.map((z) => z.re.toFixed(4)).join(',')}`);
+  log('rank 2 worst residual', worst); // observed 1.1e-15 (two mirror pairs: a stable one and a saddle)
+  const statics = r.solutions.filter((s) => s.type === 'static' && s.branch !== 'central');
+  assert.ok(statics.length >= 2 && statics.some((s) => s.stable)); // overlap eigenvalues 2.69 and 1.31 > 1
+  // mirror pairs: every non-central state has its partner -kappa with the same variances
+  for (const s of statics) {
+    const partner = statics.find((t) => t.kappa.every((k, i) => Math.abs(k + s.kappa[i]) <= 1e-10) && Math.abs(t.delta0 - s.delta0) <= 1e-10);
+    assert.ok(partner, `no mirror partner for kappa = ${s.kappa}`);
+  }
+  assert.equal(r.bifurcations.family, 'other');
+});
+
 test('never silent: a crude quadrature is flagged converged = false by the independent residual', () => {
   const crude: TheorySettings = { ...theory, quadrature: { method: 'gauss-hermite', order: 8, zMax: 9.5, hx: 0.15, closedForms: false } };
   const r = solveLowRank(fig1(3), crude, { bifurcations: false });

@@ -1120,6 +1120,19 @@ function trivialSolution(ctx: Ctx): LowRankSolution {
   };
 }
 
+/**
+ * Whether a converged static candidate is the trivial state x = 0 (reported separately) or a spurious root
+ * next to it. At g = 1 the root Delta0 = 0 of D - g^2 [phi^2](0, D) is degenerate (residual ~ D^2), so Newton
+ * can stop at a small Delta0 with a residual below tol; a genuine central state must match the largest root of
+ * the 1-D equation (staticDelta0, which treats the degenerate slope correctly).
+ */
+function isTrivialRoot(P: LowRankProblem, avg: Averager, c: Candidate): boolean {
+  if (!P.trivial || maxAbs(c.kappa) > 1e-9) return false;
+  if (c.D0 <= 1e-9) return true;
+  const ref = staticDelta0(P, avg, 0, 0);
+  return ref === null || Math.abs(ref - c.D0) > 1e-6 * Math.max(ref, c.D0);
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Ring (spec 01 §4.6): the radial rank-one problem
 
@@ -1189,7 +1202,7 @@ export function solveLowRank(model: LowRankModel, theory: TheorySettings, opts: 
     const stat = findStatic(P, avg, S, (opts.seeds ?? []).filter((s) => s.type === 'static'), !opts.noMultiStart);
     ctx.failed += stat.failed;
     for (const c of stat.found) {
-      if (P.trivial && c.D0 <= 1e-9 && maxAbs(c.kappa) <= 1e-9) continue; // x = 0 (converged to ~tol), reported as trivial
+      if (isTrivialRoot(P, avg, c)) continue;
       const res = newtonJ((y) => staticSystem(P, avg, y), [...c.kappa, c.D0], S.tolStatic, 3);
       solutions.push(staticSolution(ctx, { ...c, kappa: res.y.slice(0, P.R), D0: res.y[P.R], Dinf: res.y[P.R] }, res.iterations, res.residual, ts));
     }
@@ -1251,7 +1264,7 @@ function solveRing(ctx: Ctx, solutions: LowRankSolution[], opts: SolveLowRankOpt
   const stat = findStatic(Q, avg, S);
   const ts = performance.now();
   for (const c of stat.found) {
-    if (P.trivial && c.D0 <= 1e-9 && Math.abs(c.kappa[0]) <= 1e-9) continue;
+    if (isTrivialRoot(Q, avg, c)) continue;
     if (c.kappa[0] < -S.centralTol) continue; // -K is the same ring
     local.push(staticSolution(qctx, c, 0, 0, ts));
   }
