@@ -87,7 +87,7 @@ const ring: LowRankModel = {
 
 const find = (r: LowRankTheory, type: string, branch: string): LowRankSolution => {
   const s = r.solutions.find((x) => x.type === type && x.branch === branch);
-  assert.ok(s, `no ${type} ${branch} solution at g = ${r.g}; have ${r.solutions.map((x) => `${x.type}:${x.branch}`).join(', ')}`);
+  if (!s) throw new Error(`no ${type} ${branch} solution at g = ${r.g}; have ${r.solutions.map((x) => `${x.type}:${x.branch}`).join(', ')}`);
   return s;
 };
 const has = (r: LowRankTheory, type: string, branch: string) => r.solutions.some((x) => x.type === type && x.branch === branch);
@@ -423,7 +423,8 @@ test('Fig. 1 bifurcation points: g_C < g_S < g_BB, each satisfies its defining c
   const b = fig1At(1.9).bifurcations;
   assert.equal(b.family, 'rank-one symmetric');
   const { gC, gS, gBB } = b;
-  assert.ok(gC && gS && gBB && gC.converged && gS.converged && gBB.converged);
+  if (!gC || !gS || !gBB) throw new Error('g_C, g_S, g_BB must all exist for Fig. 1');
+  assert.ok(gC.converged && gS.converged && gBB.converged);
   log('g_C', gC.g, 'kappa', gC.kappa[0], 'D0', gC.delta0, '| g_S', gS.g, '| g_BB', gBB.g, '| residuals', gC.residual, gS.residual, gBB.residual);
   assert.ok(gC.g < gS.g && gS.g < gBB.g);
   // g_S and g_BB share the condition 2.2 [phi'](0, Delta0) = 1, i.e. the same Delta0
