@@ -188,7 +188,7 @@ test('solveRandom: three solutions at g = 2 with full diagnostics; timing', (t) 
   const [triv, st, ch] = r.solutions;
   assert.equal(triv.stable, false);
   assert.equal(st.stable, false);
-  assert.equal(ch.stable, null);
+  assert.equal(ch.stable, true); // the attractor for g > 1
   assert.equal(ch.deltaInf, 0);
   assert.equal(st.deltaInf, st.delta0);
   for (const s of r.solutions) assert.ok(s.diagnostics.converged && s.diagnostics.residual <= 1e-12);

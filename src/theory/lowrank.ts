@@ -27,6 +27,7 @@ import { defaultMehlerSettings, lowRankPotentialGaps, mehlerSeries, mehlerSums, 
 import { deltaByInversion, tauGrid } from './scs.js';
 import { staticStability, trivialStability, type StabilityModel, type StabilityReport } from './stability.js';
 import { lowRankBifurcations, type LowRankBifurcations } from './bifurcation.js';
+import { eigenvalues } from './eig.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Settings
@@ -1099,6 +1100,33 @@ function labelBranches(P: LowRankProblem, S: LowRankSettings, sols: LowRankSolut
   }
 }
 
+/**
+ * Which chaotic states are attractors (spec 01 §4.4, §5: no linear criterion exists for chaos itself).
+ * The kappa = 0 chaotic state of a mirror-symmetric model is unstable along the kappa mode when the
+ * growth factor rho = max Re eig([phi'](mu, Delta0) (M_n M_m^T + Cnm)) exceeds 1; for rank one with
+ * rho = 0 this is M_m M_n [phi'](0, Delta0_SCS) > 1, i.e. g < g_BB. A chaotic state with kappa != 0 is
+ * called an attractor when neither a stable static state nor a stable central chaotic state exists
+ * (the bistable-chaos window g_C < g < g_BB of M&O Fig. 1). Otherwise `stable` stays null.
+ */
+function classifyChaos(P: LowRankProblem, avg: Averager, sols: LowRankSolution[]): void {
+  if (!P.symmetric) return;
+  const anyStableStatic = sols.some((s) => s.type !== 'chaotic' && s.stable === true);
+  let centralStable: boolean | null = null;
+  for (const s of sols) {
+    if (s.type !== 'chaotic' || s.branch !== 'central') continue;
+    const dphi = avg.moments(s.mu, s.delta0).dphi;
+    const A = P.Mn.map((mn, r) => P.Mm.map((mm, q) => dphi * (mn * mm + P.Cnm[r][q])));
+    const rho = Math.max(...eigenvalues(A).map((z) => z.re));
+    s.stable = rho < 1 ? !anyStableStatic : false;
+    centralStable = rho < 1;
+    s.diagnostics.details = { ...(s.diagnostics.details ?? {}), kappaModeGrowth: rho };
+  }
+  for (const s of sols) {
+    if (s.type !== 'chaotic' || s.branch === 'central') continue;
+    if (!anyStableStatic && centralStable === false) s.stable = true;
+  }
+}
+
 function trivialSolution(ctx: Ctx): LowRankSolution {
   const { P } = ctx;
   const stability = trivialStability(stabilityModel(P), P.phi.df(0));
@@ -1222,6 +1250,7 @@ export function solveLowRank(model: LowRankModel, theory: TheorySettings, opts: 
     }
   }
   labelBranches(P, S, solutions);
+  classifyChaos(P, avg, solutions);
   const order = { trivial: 0, static: 1, chaotic: 2 } as const;
   const bo = (b: string) => (['plus', 'central', 'minus', 'ring'].indexOf(b) + 1 || 9);
   solutions.sort((a, b) => order[a.type] - order[b.type] || bo(a.branch) - bo(b.branch) || b.kappa[0] - a.kappa[0]);

@@ -534,7 +534,8 @@ export function solveRandom(model: RandomModel, theory: TheorySettings, opts: So
         mu: 0,
         delta0: ch.delta0,
         deltaInf: 0,
-        stable: null,
+        // for g > 1 the trivial and static states are unstable and chaos is the attractor (SCS 1988)
+        stable: true,
         lambda: scsLambda(g, ch.delta0, av),
         diagnostics: ch.diagnostics,
       };
