@@ -639,3 +639,17 @@ test('sweep of 200 g values on [0, 4] (Fig. 1C): branch existence follows g_C, g
   }
   log('sweep worst residual', worst); // observed 7.1e-13
 });
+
+test('attractors among chaotic states: central unstable below g_BB (kappa mode), +/- chaos the attractors in (g_C, g_BB), central the attractor above', () => {
+  const at = (g: number) => solveLowRank(fig1(g), theory, { bifurcations: false }).solutions.filter((s) => s.type === 'chaotic');
+  const w = at(1.9); // g_C = 1.796 < 1.9 < g_BB = 2.136
+  const central = w.find((s) => s.branch === 'central')!;
+  assert.equal(central.stable, false);
+  // growth factor of the kappa mode = M_m M_n [phi'](0, Delta0_SCS) > 1 below g_BB
+  assert.ok((central.diagnostics.details!.kappaModeGrowth as number) > 1);
+  assert.deepEqual(w.filter((s) => s.branch !== 'central').map((s) => s.stable), [true, true]);
+  const above = at(2.7);
+  assert.equal(above.length, 1);
+  assert.equal(above[0].stable, true);
+  assert.ok((above[0].diagnostics.details!.kappaModeGrowth as number) < 1);
+});
