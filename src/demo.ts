@@ -7,6 +7,9 @@
 import { parseSpec } from './spec/validate.js';
 import type { LowRankModel, Spec } from './spec/types.js';
 import { sweepLowRank, solveLowRank } from './theory/lowrank.js';
+import { averagerFor } from './theory/averagers.js';
+import { getPhi } from './phi.js';
+import { getKernel } from './core/wasm.js';
 import { simulateSpec } from './sim/simulate.js';
 import { compareResults, type CompareRow } from './compare.js';
 import { VERSION, FORMAT_VERSION, runtimeInfo } from './version.js';
@@ -118,7 +121,9 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoOutput> {
   const th0 = performance.now();
   const model = baseSpec(N, 1, 1, false, 1, 1).model as LowRankModel;
   const theorySettings = baseSpec(N, 1, 1, false, 1, 1).theory;
-  const sweep = sweepLowRank(model, theorySettings, gs);
+  await getKernel();
+  const averager = averagerFor(getPhi(model.phi), theorySettings.quadrature);
+  const sweep = sweepLowRank(model, theorySettings, gs, { averager });
   const bif = sweep.bifurcations;
   const bifurcations = { gC: bif.gC?.g ?? null, gBB: bif.gBB?.g ?? null, gS: bif.gS?.g ?? null };
   const curveMap = new Map<string, DemoCurve>();
@@ -144,7 +149,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoOutput> {
   const si0 = performance.now();
   for (let j = 0; j < jobs.length; j++) {
     const { g, sign } = jobs[j];
-    const theory = solveLowRank({ ...model, g }, theorySettings);
+    const theory = solveLowRank({ ...model, g }, theorySettings, { averager });
     const anyChaos = theory.solutions.some((s) => s.type === 'chaotic' && s.stable !== false);
     const spec = baseSpec(N, g, sign, anyChaos, networks, 1000 * (j + 1)); // disjoint seeds per point
     const sim = await simulateSpec(spec, {

@@ -1353,11 +1353,16 @@ export interface LowRankSweep {
  * chaotic states, seeded at g_C from the bifurcation point; for the rank-one symmetric family a full chaotic
  * scan runs whenever g is inside (g_C, g_BB) and a +/- branch is missing; for other models at every g.
  */
-export function sweepLowRank(model: LowRankModel, theory: TheorySettings, gValues: number[], opts: { settings?: Partial<LowRankSettings> } = {}): LowRankSweep {
+export function sweepLowRank(
+  model: LowRankModel,
+  theory: TheorySettings,
+  gValues: number[],
+  opts: { settings?: Partial<LowRankSettings>; averager?: Averager } = {},
+): LowRankSweep {
   const t0 = performance.now();
   const P0 = lowRankProblem(model);
   const S = lowRankSettings(theory, opts.settings);
-  const avg = makeAverager(P0.phi, theory.quadrature);
+  const avg = opts.averager ?? makeAverager(P0.phi, theory.quadrature);
   const chk = makeAverager(P0.phi, S.checkQuadrature);
   const bif = lowRankBifurcations(model, theory, S, { averager: avg, checkAverager: chk });
   const results: LowRankTheory[] = [];

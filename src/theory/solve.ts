@@ -1,16 +1,23 @@
 /** Dispatch of the stationary theory by model kind. */
 import type { Spec } from '../spec/types.js';
+import { getPhi } from '../phi.js';
 import { solveRandom } from './scs.js';
 import { solveLowRank } from './lowrank.js';
+import { averagerFor } from './averagers.js';
 
 export type TheoryResult = ReturnType<typeof solveRandom> | ReturnType<typeof solveLowRank>;
 
+/**
+ * Solve with the Gaussian averages in Wasm (when the kernel is up); residuals of low-rank solutions are
+ * re-evaluated with the TypeScript reference on a finer rule, an independent route.
+ */
 export function solveSpec(spec: Spec): TheoryResult {
   const m = spec.model;
+  const averager = averagerFor(getPhi(m.phi), spec.theory.quadrature);
   switch (m.kind) {
     case 'random':
-      return solveRandom(m, spec.theory);
+      return solveRandom(m, spec.theory, { averager });
     case 'lowrank':
-      return solveLowRank(m, spec.theory);
+      return solveLowRank(m, spec.theory, { averager });
   }
 }
