@@ -35,8 +35,8 @@ export interface DemoCurve {
 
 export interface DemoPoint {
   g: number;
-  /** Sign of the initial condition x0 = sign c m + eta. */
-  sign: 1 | -1;
+  /** Sign of the initial condition x0 = sign c m + eta; 0 for a random start. */
+  sign: 1 | -1 | 0;
   state: string;
   kappaTheory: number;
   kappaSim: number;
@@ -63,7 +63,11 @@ export interface DemoOutput {
 
 const PARAMS = { Mm: 1.1, Mn: 2, Sm: 1, Sn: 1, phi: 'tanh' };
 
-function baseSpec(N: number, g: number, sign: 1 | -1, chaotic: boolean, networks: number, seed: number): Spec {
+/**
+ * sign = 0: random start (for the kappa = 0 chaotic state; a branch start there leaves a slow transient
+ * of the soft kappa mode near g_BB). Chaotic states get a longer burn-in and window than fixed points.
+ */
+function baseSpec(N: number, g: number, sign: 1 | -1 | 0, chaotic: boolean, networks: number, seed: number): Spec {
   return parseSpec({
     dmftlab: 1,
     name: `demo: rank one, g = ${g}`,
@@ -82,26 +86,27 @@ function baseSpec(N: number, g: number, sign: 1 | -1, chaotic: boolean, networks
       dt: 0.1,
       precision: 'f32',
       networks,
-      tBurn: chaotic ? 50 : 40,
+      tBurn: chaotic ? 100 : 40,
       tMeasure: chaotic ? 100 : 10,
       sampleEvery: 0.5,
       blocks: 10,
       lags: [0],
       traceUnits: [0, 1, 2],
-      init: { kind: 'branch', sign, c: 1.5, scale: 1 },
+      init: sign === 0 ? { kind: 'random', scale: 1 } : { kind: 'branch', sign, c: 1.5, scale: 1 },
     },
   });
 }
 
 /** Simulation points placed away from the critical points, where finite-N effects are largest (spec 01 §7). */
-function choosePoints(b: DemoOutput['bifurcations'], quick: boolean): { g: number; signs: (1 | -1)[] }[] {
-  const pts: { g: number; signs: (1 | -1)[] }[] = [{ g: 0.5, signs: [1, -1] }];
+function choosePoints(b: DemoOutput['bifurcations'], quick: boolean): { g: number; signs: (1 | -1 | 0)[] }[] {
+  const pts: { g: number; signs: (1 | -1 | 0)[] }[] = [{ g: 0.5, signs: [1, -1] }];
   const { gC, gBB } = b;
   if (gC !== null && gC > 1.3) pts.push({ g: 1, signs: [1, -1] });
   if (!quick && gC !== null && gBB !== null && gBB - gC > 0.6) {
     pts.push({ g: Math.round(((gC + gBB) / 2) * 10) / 10, signs: [1, -1] });
   }
-  if (gBB !== null && gBB + 0.4 < 4) pts.push({ g: Math.min(3.5, Math.round((gBB + 0.6) * 10) / 10), signs: [1] });
+  // the kappa = 0 chaotic state, well above g_BB (its kappa mode is soft near g_BB)
+  if (gBB !== null && gBB + 0.6 < 4) pts.push({ g: Math.min(3, Math.round((gBB + 0.9) * 10) / 10), signs: [0] });
   return pts;
 }
 
@@ -179,7 +184,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoOutput> {
   for (const p of points) {
     for (const r of p.rows) {
       table.push(
-        `${p.g.toFixed(2).padStart(5)}  ${(p.sign > 0 ? '+' : '-').padStart(5)}  ${p.state.padEnd(16)} ${r.quantity.padEnd(30)} ${fmt(r.theory).padStart(9)} ${fmt(r.simulation).padStart(11)} ${fmt(r.se).padStart(8)} ${fmt(r.z, 2).padStart(6)} ${fmt(r.critical, 2).padStart(6)}  ${r.verdict}`,
+        `${p.g.toFixed(2).padStart(5)}  ${(p.sign > 0 ? '+' : p.sign < 0 ? '-' : 'rand').padStart(5)}  ${p.state.padEnd(16)} ${r.quantity.padEnd(30)} ${fmt(r.theory).padStart(9)} ${fmt(r.simulation).padStart(11)} ${fmt(r.se).padStart(8)} ${fmt(r.z, 2).padStart(6)} ${fmt(r.critical, 2).padStart(6)}  ${r.verdict}`,
       );
     }
   }

@@ -108,7 +108,7 @@ export function demoFigure(d: DemoOutput): Figure {
       width: c.stable ? 2 : 1,
     });
   }
-  for (const sign of [1, -1]) {
+  for (const sign of [1, -1, 0]) {
     const pts = d.points.filter((p) => p.sign === sign);
     if (!pts.length) continue;
     series.push({
@@ -116,9 +116,9 @@ export function demoFigure(d: DemoOutput): Figure {
       y: pts.map((p) => p.kappaSim),
       yErr: pts.map((p) => 2 * p.kappaSe),
       style: 'points',
-      marker: sign > 0 ? 'circle' : 'square',
+      marker: sign > 0 ? 'circle' : sign < 0 ? 'square' : 'triangle',
       color: '#009E73',
-      label: `simulation, N = ${d.N}, start ${sign > 0 ? '+' : '-'}`,
+      label: `simulation, N = ${d.N}, start ${sign > 0 ? '+' : sign < 0 ? '-' : 'random'}`,
     });
   }
   const vLines = Object.entries(d.bifurcations)
