@@ -9,6 +9,7 @@
  * below `N`, the phi registry, memory) are written out below.
  */
 import { phiNames } from '../phi.js';
+import { covarianceMatrix, symmetricEigenvalues, componentNames } from '../sim/lowrank-vectors.js';
 import { canonicalJson, specHash } from './hash.js';
 import type {
   InitSettings,
@@ -814,81 +815,22 @@ function readMatrix(
   return ok ? rows : undefined;
 }
 
-/**
- * The joint covariance of (m_1..m_R, n_1..n_R, I) must be positive semidefinite.
- * TODO: use checkPsd from src/sim/lowrank-vectors.ts once it exists.
- */
+/** The joint covariance of (m_1..m_R, n_1..n_R, I) must be positive semidefinite. */
 function checkPsdInline(ctx: Ctx, path: string, c: LowRankModel['cov']): void {
   const R = c.mm.length;
-  const d = 2 * R + 1;
-  const S = Array.from({ length: d }, () => new Array<number>(d).fill(0));
-  for (let r = 0; r < R; r++) {
-    for (let s = 0; s < R; s++) {
-      S[r][s] = c.mm[r][s];
-      S[R + r][R + s] = c.nn[r][s];
-      S[R + r][s] = c.nm[r][s]; // cov(n_r, m_s)
-      S[s][R + r] = c.nm[r][s];
-    }
-    S[r][2 * R] = S[2 * R][r] = c.mI[r];
-    S[R + r][2 * R] = S[2 * R][R + r] = c.nI[r];
-  }
-  S[2 * R][2 * R] = c.II;
+  const zeros = new Array<number>(R).fill(0);
+  const S = covarianceMatrix({ kind: 'lowrank', rank: R, means: { m: zeros, n: zeros, I: 0 }, cov: c } as LowRankModel);
   // symmetrise mm/nn (equal within SYM_TOL already)
-  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) S[i][j] = S[j][i] = 0.5 * (S[i][j] + S[j][i]);
+  for (let i = 0; i < S.length; i++) for (let j = 0; j < i; j++) S[i][j] = S[j][i] = 0.5 * (S[i][j] + S[j][i]);
   const ev = symmetricEigenvalues(S);
   const lmin = Math.min(...ev);
   const scale = Math.max(...ev.map(Math.abs));
   if (lmin >= -PSD_TOL * scale) return;
-  const names = [
-    ...Array.from({ length: R }, (_, r) => `m_${r + 1}`),
-    ...Array.from({ length: R }, (_, r) => `n_${r + 1}`),
-    'I',
-  ];
   ctx.add(
     path,
     S,
-    `the joint covariance of (${names.join(', ')}) is not positive semidefinite (most negative eigenvalue ${Number(lmin.toPrecision(4))}); must be a valid covariance: lower the covariances nm, mI, nI or raise the variances mm, nn, II`,
+    `the joint covariance of (${componentNames(R).join(', ')}) is not positive semidefinite (most negative eigenvalue ${Number(lmin.toPrecision(4))}); must be a valid covariance: lower the covariances nm, mI, nI or raise the variances mm, nn, II`,
   );
-}
-
-/** Eigenvalues of a small symmetric matrix by cyclic Jacobi rotations (the input is not modified). */
-function symmetricEigenvalues(S: number[][]): number[] {
-  const n = S.length;
-  const A = S.map((r) => r.slice());
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    let norm = 0;
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) {
-        if (i !== j) off += A[i][j] * A[i][j];
-        norm += A[i][j] * A[i][j];
-      }
-    }
-    if (off <= 1e-30 * norm || off === 0) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = A[p][q];
-        if (apq === 0) continue;
-        const theta = (A[q][q] - A[p][p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const cs = 1 / Math.sqrt(t * t + 1);
-        const sn = t * cs;
-        for (let k = 0; k < n; k++) {
-          const akp = A[k][p];
-          const akq = A[k][q];
-          A[k][p] = cs * akp - sn * akq;
-          A[k][q] = sn * akp + cs * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = A[p][k];
-          const aqk = A[q][k];
-          A[p][k] = cs * apk - sn * aqk;
-          A[q][k] = sn * apk + cs * aqk;
-        }
-      }
-    }
-  }
-  return A.map((r, i) => r[i]);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,18 +9,8 @@
  */
 import { legendreRule } from './quad.js';
 
-/** What every solver reports next to its values. */
-export interface Diagnostics {
-  /** Residual of the defining equation at the returned solution (definition stated by each solver). */
-  residual: number;
-  iterations: number;
-  converged: boolean;
-  /** Method name, e.g. 'brent', 'newton', 'closed-form'. */
-  method: string;
-  seconds?: number;
-  /** Extra numbers a solver wants to expose (series lengths, checks, tolerances used). */
-  details?: Record<string, number | string | boolean>;
-}
+import type { Diagnostics } from './types.js';
+export type { Diagnostics } from './types.js';
 
 export interface BrentOptions {
   /** Absolute tolerance on x (default 0: stop at machine precision, ~4 eps |x|). */

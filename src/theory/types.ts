@@ -5,8 +5,11 @@ export interface Diagnostics {
   residual: number;
   iterations: number;
   converged: boolean;
+  /** Method name, e.g. 'brent', 'newton', 'closed-form'. */
   method: string;
   seconds?: number;
+  /** Extra numbers a solver wants to expose (series lengths, checks, tolerances used). */
+  details?: Record<string, number | string | boolean>;
 }
 
 export interface StabilityInfo {
