@@ -105,7 +105,11 @@ export function compareResults(spec: Spec, theory: TheoryResultBase, sim: Simula
   const muSigned = branchInit || Math.abs(sol.mu) < 1e-12;
   if (muSigned) rows.push(row('population mean (mu)', sol.mu, S.mean));
   else rows.push(row('|population mean| (|mu|)', Math.abs(sol.mu), S.absMean, 'random start: either mirror branch'));
-  sol.kappa.forEach((k, r) => {
+  if (sol.branch === 'ring' && S.kappaNorm) {
+    // a continuous attractor: each network settles at its own angle, so only the radius is predicted
+    const K = Math.hypot(...sol.kappa);
+    rows.push(row('ring radius |kappa|', K, S.kappaNorm, 'every direction on the ring is a solution (spec 01 §4.6)'));
+  } else sol.kappa.forEach((k, r) => {
     if (Math.abs(k) < 1e-12) rows.push(row(`kappa_${r + 1}`, 0, S.kappa[r]));
     else if (branchInit) rows.push(row(`kappa_${r + 1}`, k, S.kappa[r]));
     else rows.push(row(`|kappa_${r + 1}|`, Math.abs(k), S.absKappa[r], 'random start: either mirror branch'));

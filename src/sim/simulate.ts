@@ -60,6 +60,7 @@ export interface NetworkRun {
     absMean: BlockEstimate;
     kappa: BlockEstimate[];
     absKappa: BlockEstimate[];
+    kappaNorm: BlockEstimate | null;
     autocov: BlockEstimate[];
   };
   seconds: number;
@@ -77,6 +78,8 @@ export interface SimulationResult {
     absMean: Estimate;
     kappa: Estimate[];
     absKappa: Estimate[];
+    /** Time average of |kappa(t)| = sqrt(sum_r kappa_r(t)^2) (the radius, for rings); null when R = 0. */
+    kappaNorm: Estimate | null;
     autocov: { lag: number; estimate: Estimate }[];
     temporalMeanVariance: Estimate;
   };
@@ -110,6 +113,7 @@ export async function simulateSpec(spec: Spec, opts: RunOptions = {}): Promise<S
     absMean: combineNetworks(runs.map((r) => r.stats.absMean)),
     kappa: Array.from({ length: R }, (_, r) => combineNetworks(runs.map((n) => n.stats.kappa[r]))),
     absKappa: Array.from({ length: R }, (_, r) => combineNetworks(runs.map((n) => n.stats.absKappa[r]))),
+    kappaNorm: R > 0 ? combineNetworks(runs.map((n) => n.stats.kappaNorm!)) : null,
     autocov: spec.simulation.lags.map((lag, l) => ({
       lag,
       estimate: combineNetworks(runs.map((n) => n.stats.autocov[l])),
@@ -325,6 +329,7 @@ export async function runNetwork(
         absMean: blockEstimate(mean.map(Math.abs), B),
         kappa: kappa.map((kr) => blockEstimate(kr, B)),
         absKappa: kappa.map((kr) => blockEstimate(kr.map(Math.abs), B)),
+        kappaNorm: R > 0 ? blockEstimate(time.map((_, s) => Math.hypot(...kappa.map((kr) => kr[s]))), B) : null,
         autocov,
       },
       seconds: (performance.now() - t0) / 1000,
