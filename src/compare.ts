@@ -38,6 +38,8 @@ export interface CompareReport {
   rows: CompareRow[];
   agree: boolean;
   criterion: string;
+  /** What was not compared, and why. */
+  notes: string[];
 }
 
 /** The theory state the simulated networks are expected to occupy. */
@@ -114,18 +116,23 @@ export function compareResults(spec: Spec, theory: TheoryResultBase, sim: Simula
     else if (branchInit) rows.push(row(`kappa_${r + 1}`, k, S.kappa[r]));
     else rows.push(row(`|kappa_${r + 1}|`, Math.abs(k), S.absKappa[r], 'random start: either mirror branch'));
   });
+  const notes: string[] = [];
   for (const { lag, estimate } of S.autocov) {
     if (lag === 0) continue; // equals the population variance
     let th: number;
     if (sol.type !== 'chaotic') th = sol.delta0;
     else if (sol.tau && sol.delta && lag <= sol.tau[sol.tau.length - 1]) th = interp(sol.tau, sol.delta, lag);
-    else continue;
+    else {
+      notes.push(`autocovariance at lag ${lag} not compared: the theory's Delta(tau) grid ends at ${sol.tau?.[sol.tau.length - 1] ?? 'none'} (theory.tauMax)`);
+      continue;
+    }
     rows.push(row(`autocovariance at lag ${lag}`, th, estimate));
   }
   return {
     solution: { type: sol.type, branch: sol.branch, index },
     rows,
     agree: rows.every((r) => r.verdict === 'agree'),
+    notes,
     criterion: `|simulation - theory| / SE <= t_crit(dof) at two-sided p = ${AGREE_ALPHA} (3 sigma); SE over networks when networks >= 2 (includes the quenched finite-N spread), else over ${spec.simulation.blocks} time blocks`,
   };
 }
