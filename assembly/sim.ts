@@ -127,6 +127,7 @@ function phaseA(ctx: usize, src: usize, par: i32, b0: i32, b1: i32, sample: i32)
   const q = 2 + nLag;
   const opart = cp(ctx, C_OPART) + (<usize>((sample & 1) * nB * q) << 3);
   const slot = sample % H;
+  const hd = hist + (<usize>(slot * ld) << 3);
   for (let b = b0; b < b1; b++) {
     const s = b * BLOCK;
     const e = min(s + BLOCK, N);
@@ -135,6 +136,8 @@ function phaseA(ctx: usize, src: usize, par: i32, b0: i32, b1: i32, sample: i32)
       const xi = load<f64>(src + (<usize>i << 3));
       s1 += xi;
       s2 += xi * xi;
+      // the current state enters the history first, so lag 0 pairs x(s) with itself (H > max lag)
+      store<f64>(hd + (<usize>i << 3), xi);
     }
     const ob = opart + (<usize>(b * q) << 3);
     store<f64>(ob, s1);
@@ -149,13 +152,11 @@ function phaseA(ctx: usize, src: usize, par: i32, b0: i32, b1: i32, sample: i32)
       store<f64>(ob + (<usize>(2 + l) << 3), acc);
     }
   }
-  // history, per-unit sums and traces (own rows only)
-  const hd = hist + (<usize>(slot * ld) << 3);
+  // per-unit sums and traces (own rows only)
   const xsum = cp(ctx, C_XSUM);
   const xsq = cp(ctx, C_XSQ);
   for (let i = i0; i < i1; i++) {
     const xi = load<f64>(src + (<usize>i << 3));
-    store<f64>(hd + (<usize>i << 3), xi);
     const p = xsum + (<usize>i << 3);
     store<f64>(p, load<f64>(p) + xi);
     if (xsq) {
