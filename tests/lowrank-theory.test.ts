@@ -653,3 +653,17 @@ test('attractors among chaotic states: central unstable below g_BB (kappa mode),
   assert.equal(above[0].stable, true);
   assert.ok((above[0].diagnostics.details!.kappaModeGrowth as number) < 1);
 });
+
+test('structure strength M_m M_n < 1 (spec 01 §4.4): x = 0 is the only stable state for g < 1, kappa = 0 chaos for g > 1', () => {
+  const weak = (g: number): LowRankModel => ({ ...fig1(g), means: { m: [0.5], n: [1], I: 0 } });
+  const below = solveLowRank(weak(0.8), theory, { bifurcations: false }).solutions;
+  assert.ok(below.every((s) => s.kappa.every((k) => Math.abs(k) < 1e-9)), JSON.stringify(below.map((s) => s.kappa)));
+  assert.deepEqual(below.filter((s) => s.stable === true).map((s) => s.type), ['trivial']);
+  const above = solveLowRank(weak(2), theory, { bifurcations: false }).solutions;
+  assert.ok(above.every((s) => s.kappa.every((k) => Math.abs(k) < 1e-9)));
+  const chaos = above.filter((s) => s.type === 'chaotic');
+  assert.equal(chaos.length, 1);
+  assert.equal(chaos[0].stable, true);
+  // identical to SCS at the same g (the kappa = 0 state does not see the structure; Lambda = 0)
+  assert.ok(Math.abs(chaos[0].delta0 - 1.92480541373706) < 1e-10);
+});

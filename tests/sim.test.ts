@@ -219,3 +219,13 @@ test('a phi registered at runtime is simulated through the JS callback and match
     assert.ok(maxAbsDiff(x, ref) < (precision === 'f64' ? 1e-12 : 1e-5), `${precision}: ${maxAbsDiff(x, ref)}`);
   }
 });
+
+test('progress is reported with increasing fractions ending at 1', async () => {
+  const s = spec({ kind: 'random', N: 300, g: 2, phi: 'tanh' }, { tBurn: 20, tMeasure: 20, networks: 2 });
+  const seen: number[] = [];
+  await simulateSpec(s, { onProgress: (f) => seen.push(f) });
+  assert.ok(seen.length >= 2);
+  for (let k = 1; k < seen.length; k++) assert.ok(seen[k] >= seen[k - 1]);
+  assert.ok(seen.every((f) => f >= 0 && f <= 1));
+  assert.equal(seen[seen.length - 1], 1);
+});
