@@ -36,7 +36,7 @@ rmSync('dist', { recursive: true, force: true });
 await build({
   ...common,
   platform: 'node',
-  entryPoints: Object.fromEntries(Object.entries({ index: 'src/index.ts', cli: 'src/cli.ts' }).filter(([, f]) => existsSync(f))),
+  entryPoints: Object.fromEntries(Object.entries({ index: 'src/index.ts', cli: 'bindings/node/cli.ts' }).filter(([, f]) => existsSync(f))),
   outdir: 'dist/node',
 });
 await build({

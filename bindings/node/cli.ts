@@ -3,9 +3,9 @@
  * and exits 0; bad input exits 2 with a message on stderr; an internal failure exits 1.
  */
 import { readFile, writeFile, rename, unlink } from 'node:fs/promises';
-import { simulate, solve, compare, parseSpec, SpecError, VERSION } from './index.js';
-import { runDemo } from './demo.js';
-import { plotOutput } from './figures.js';
+import { simulate, solve, compare, parseSpec, SpecError, VERSION } from '../../src/index.js';
+import { runDemo } from '../../src/demo.js';
+import { plotOutput } from '../../src/figures.js';
 
 const USAGE = `dmftlab ${VERSION}: random + low-rank recurrent networks, simulation and mean-field theory
 
