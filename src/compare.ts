@@ -17,6 +17,11 @@ export const AGREE_ALPHA = 0.0027;
 export type Verdict = 'agree' | 'disagree' | 'no-error-bar';
 
 export interface CompareRow {
+  /** Stable machine-readable name: 'variance' | 'mean' | 'absMean' | 'kappa' | 'absKappa' | 'ringRadius' | 'autocov'. */
+  key: string;
+  /** Component r (1-based) for kappa rows, lag (time units) for autocov rows, else null. */
+  index: number | null;
+  /** Human-readable label. */
   quantity: string;
   theory: number;
   simulation: number;
@@ -64,7 +69,7 @@ export function selectSolution(spec: Spec, theory: TheoryResultBase): { sol: The
   return { sol, index: sols.indexOf(sol) };
 }
 
-function row(quantity: string, theory: number, est: Estimate, note?: string): CompareRow {
+function row(key: string, index: number | null, quantity: string, theory: number, est: Estimate, note?: string): CompareRow {
   const d = est.mean - theory;
   const ok = Number.isFinite(est.se) && est.se > 0;
   const z = ok ? d / est.se : NaN;
@@ -73,6 +78,8 @@ function row(quantity: string, theory: number, est: Estimate, note?: string): Co
   if (!ok || !Number.isFinite(critical)) verdict = Math.abs(d) <= 1e-9 ? 'agree' : 'no-error-bar';
   else verdict = Math.abs(z) <= critical ? 'agree' : 'disagree';
   return {
+    key,
+    index,
     quantity,
     theory,
     simulation: est.mean,
@@ -103,18 +110,18 @@ export function compareResults(spec: Spec, theory: TheoryResultBase, sim: Simula
   const rows: CompareRow[] = [];
   const S = sim.summary;
   const branchInit = spec.simulation.init.kind === 'branch';
-  rows.push(row('population variance (delta0)', sol.delta0, S.variance));
+  rows.push(row('variance', null, 'population variance (delta0)', sol.delta0, S.variance));
   const muSigned = branchInit || Math.abs(sol.mu) < 1e-12;
-  if (muSigned) rows.push(row('population mean (mu)', sol.mu, S.mean));
-  else rows.push(row('|population mean| (|mu|)', Math.abs(sol.mu), S.absMean, 'random start: either mirror branch'));
+  if (muSigned) rows.push(row('mean', null, 'population mean (mu)', sol.mu, S.mean));
+  else rows.push(row('absMean', null, '|population mean| (|mu|)', Math.abs(sol.mu), S.absMean, 'random start: either mirror branch'));
   if (sol.branch === 'ring' && S.kappaNorm) {
     // a continuous attractor: each network settles at its own angle, so only the radius is predicted
     const K = Math.hypot(...sol.kappa);
-    rows.push(row('ring radius |kappa|', K, S.kappaNorm, 'every direction on the ring is a solution (spec 01 §4.6)'));
+    rows.push(row('ringRadius', null, 'ring radius |kappa|', K, S.kappaNorm, 'every direction on the ring is a solution (spec 01 §4.6)'));
   } else sol.kappa.forEach((k, r) => {
-    if (Math.abs(k) < 1e-12) rows.push(row(`kappa_${r + 1}`, 0, S.kappa[r]));
-    else if (branchInit) rows.push(row(`kappa_${r + 1}`, k, S.kappa[r]));
-    else rows.push(row(`|kappa_${r + 1}|`, Math.abs(k), S.absKappa[r], 'random start: either mirror branch'));
+    if (Math.abs(k) < 1e-12) rows.push(row('kappa', r + 1, `kappa_${r + 1}`, 0, S.kappa[r]));
+    else if (branchInit) rows.push(row('kappa', r + 1, `kappa_${r + 1}`, k, S.kappa[r]));
+    else rows.push(row('absKappa', r + 1, `|kappa_${r + 1}|`, Math.abs(k), S.absKappa[r], 'random start: either mirror branch'));
   });
   const notes: string[] = [];
   for (const { lag, estimate } of S.autocov) {
@@ -126,13 +133,13 @@ export function compareResults(spec: Spec, theory: TheoryResultBase, sim: Simula
       notes.push(`autocovariance at lag ${lag} not compared: the theory's Delta(tau) grid ends at ${sol.tau?.[sol.tau.length - 1] ?? 'none'} (theory.tauMax)`);
       continue;
     }
-    rows.push(row(`autocovariance at lag ${lag}`, th, estimate));
+    rows.push(row('autocov', lag, `autocovariance at lag ${lag}`, th, estimate));
   }
   return {
     solution: { type: sol.type, branch: sol.branch, index },
     rows,
     agree: rows.every((r) => r.verdict === 'agree'),
     notes,
-    criterion: `|simulation - theory| / SE <= t_crit(dof) at two-sided p = ${AGREE_ALPHA} (3 sigma); SE over networks when networks >= 2 (includes the quenched finite-N spread), else over ${spec.simulation.blocks} time blocks`,
+    criterion: `|simulation - theory| / SE <= t_crit(dof) at two-sided p = ${AGREE_ALPHA} (3 sigma); SE = max(SE over networks (temporal noise + quenched finite-N spread), SE over ${spec.simulation.blocks} time blocks pooled over networks), with its degrees of freedom`,
   };
 }

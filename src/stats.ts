@@ -3,8 +3,8 @@
 export interface Estimate {
   /** Point estimate. */
   mean: number;
-  /** Standard error used for verdicts: the network-to-network SE when there are >= 2 networks
-   * (it contains the temporal noise and the quenched finite-N spread), else the time-block SE. */
+  /** Standard error used for verdicts: the larger of `seNetworks` (>= 2 networks; it contains the
+   * temporal noise and the quenched finite-N spread) and `seTime`; `seTime` alone for one network. */
   se: number;
   /** SE from time blocks (pooled over networks: sqrt(sum se_k^2) / K). */
   seTime: number;
@@ -48,6 +48,7 @@ export function combineNetworks(per: BlockEstimate[]): Estimate {
   const K = per.length;
   const means = per.map((p) => p.mean);
   const mean = means.reduce((a, v) => a + v, 0) / K;
+  // NaN when the per-network estimates carry no block SE (e.g. one number per network)
   const seTime = Math.sqrt(per.reduce((a, p) => a + p.se * p.se, 0)) / K;
   let seNetworks: number | null = null;
   if (K >= 2) {
@@ -55,7 +56,7 @@ export function combineNetworks(per: BlockEstimate[]): Estimate {
     for (const m of means) v += (m - mean) ** 2;
     seNetworks = Math.sqrt(v / (K - 1) / K);
   }
-  const fromNetworks = seNetworks !== null && seNetworks >= seTime;
+  const fromNetworks = seNetworks !== null && !(seNetworks < seTime);
   const se = fromNetworks ? seNetworks! : seTime;
   const dof = fromNetworks ? K - 1 : per.reduce((a, p) => a + Math.max(0, p.blockMeans.length - 1), 0);
   return { mean, se, seTime, seNetworks, networks: K, dof, perNetwork: means };
