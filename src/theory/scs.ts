@@ -31,10 +31,11 @@ export interface ScsSolution {
   mu: number;
   delta0: number;
   deltaInf: number;
-  /** Linear stability of a fixed point; null for the chaotic state (no linear criterion, spec 01 §5). */
+  /** Linear stability of a fixed point; true for the chaotic state (the attractor for g > 1). */
   stable: boolean | null;
-  /** Bulk radius of J diag(phi'(x*)): g |phi'(0)| (trivial), g sqrt([phi'^2](0, Delta0)) (static). */
-  bulkRadius?: number;
+  /** Fixed points: bulk radius of J diag(phi'(x*)), g |phi'(0)| (trivial) or g sqrt([phi'^2](0, Delta0))
+   * (static); an i.i.d. network has no outliers. Same shape as the low-rank solutions' `stability`. */
+  stability?: { bulkRadius: number; outliers: { re: number; im: number }[]; stable: boolean };
   /** Chaotic state: asymptotic decay rate of Delta(tau), lambda = sqrt(1 - g^2 [phi']^2(0, Delta0)). */
   lambda?: number;
   /** Chaotic state: tau grid (linspace(0, tauMax, tauPoints)) and Delta(tau) on it. */
@@ -504,7 +505,7 @@ export function solveRandom(model: RandomModel, theory: TheorySettings, opts: So
     delta0: 0,
     deltaInf: 0,
     stable: g * slope0 < 1,
-    bulkRadius: g * slope0,
+    stability: { bulkRadius: g * slope0, outliers: [], stable: g * slope0 < 1 },
     diagnostics: { residual: Math.abs(phi.f(0)), iterations: 0, converged: phi.f(0) === 0, method: 'exact' },
   });
   if (g === 1) notes.push('g = 1: the trivial fixed point is marginal (bulk radius 1); no other solution.');
@@ -523,7 +524,7 @@ export function solveRandom(model: RandomModel, theory: TheorySettings, opts: So
         delta0: st.delta0,
         deltaInf: st.delta0,
         stable: radius < 1,
-        bulkRadius: radius,
+        stability: { bulkRadius: radius, outliers: [], stable: radius < 1 },
         diagnostics: st.diagnostics,
       });
       const ch = scsChaotic(g, av, { maxIter, tol });
