@@ -229,3 +229,8 @@ test('progress is reported with increasing fractions ending at 1', async () => {
   assert.ok(seen.every((f) => f >= 0 && f <= 1));
   assert.equal(seen[seen.length - 1], 1);
 });
+
+test('an unbounded network (linear phi, g > 1) stops with a clear error instead of returning non-finite numbers', async () => {
+  const s = spec({ kind: 'random', N: 100, g: 3, phi: 'linear' }, { tBurn: 400, tMeasure: 10 });
+  await assert.rejects(simulateSpec(s), /diverged .* unbounded/);
+});

@@ -165,7 +165,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write('dmftlab: aborted\n');
       return 130;
     }
-    process.stderr.write(`dmftlab: ${err.stack ?? err.message}\n`);
+    // our own run-time errors carry a complete message; anything else is a bug, so show the stack
+    if (err.message?.startsWith('dmftlab: ')) process.stderr.write(`${err.message}\n`);
+    else process.stderr.write(`dmftlab: ${err.stack ?? err.message}\n`);
     return 1;
   } finally {
     process.off('SIGINT', onSig);

@@ -272,10 +272,20 @@ export async function runNetwork(
     // chunks of about 30 ms of work, so aborts and progress are prompt
     const workPerStep = (dense ? N * N : N * (2 * R + 4)) * { euler: 1, heun: 2, rk4: 4 }[sim.method];
     const chunk = Math.max(1, Math.floor(3e7 / Math.max(1, workPerStep)));
+    const xCheck = x.view();
     for (let k = 0; k < plan.steps; k += chunk) {
       if (opts.signal?.aborted) throw abortError();
-      wasm.simSteps(ctx.ptr, 0, 1, k, Math.min(plan.steps, k + chunk));
-      opts.onProgress?.(Math.min(1, (k + chunk) / plan.steps));
+      const k1 = Math.min(plan.steps, k + chunk);
+      wasm.simSteps(ctx.ptr, 0, 1, k, k1);
+      for (let i = 0; i < N; i++) {
+        if (!Number.isFinite(xCheck[i])) {
+          throw new RangeError(
+            `dmftlab: the simulation diverged (x is not finite at t = ${(k1 * sim.dt).toFixed(2)}, network seed ${seed}): ` +
+              `the dynamics are unbounded for these parameters (e.g. phi = ${model.phi} with g = ${model.g})`,
+          );
+        }
+      }
+      opts.onProgress?.(k1 / plan.steps);
       await yieldToEventLoop();
     }
     if (opts.signal?.aborted) throw abortError();
