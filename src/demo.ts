@@ -144,6 +144,16 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoOutput> {
       c.kappa[k] = s.kappa[0];
     }
   });
+  // join the stable and unstable pieces of a branch where its stability changes (no gap of one g step)
+  for (const c of curveMap.values()) {
+    const other = curveMap.get(`${c.type}:${c.branch}:${!c.stable}`);
+    if (!other) continue;
+    for (let k = 0; k + 1 < nG; k++) {
+      if (Number.isFinite(c.kappa[k]) && !Number.isFinite(c.kappa[k + 1]) && Number.isFinite(other.kappa[k + 1])) {
+        c.kappa[k + 1] = other.kappa[k + 1];
+      }
+    }
+  }
   const theorySeconds = (performance.now() - th0) / 1000;
   log(`theory: ${nG} values of g in ${theorySeconds.toFixed(1)} s; g_C = ${fmt(bifurcations.gC ?? NaN)}, g_BB = ${fmt(bifurcations.gBB ?? NaN)}, g_S = ${fmt(bifurcations.gS ?? NaN)}`);
 
