@@ -449,15 +449,7 @@ class TsAverager implements Averager {
 
   twoPoint(c: number, mu: number, D0: number, out: TwoPoint = emptyTwoPoint()): TwoPoint {
     this.evaluations++;
-    if (!Number.isFinite(mu) || !(D0 >= 0) || !Number.isFinite(D0) || !Number.isFinite(c)) {
-      throw new RangeError(`twoPoint: need finite c, mu and D0 >= 0 (got c = ${c}, mu = ${mu}, D0 = ${D0})`);
-    }
-    if (c < 0 || c > D0) {
-      if (c < -C_SLACK * D0 || c > D0 * (1 + C_SLACK)) {
-        throw new RangeError(`twoPoint: need 0 <= c <= D0 (got c = ${c}, D0 = ${D0}); negative c is not supported`);
-      }
-      c = c < 0 ? 0 : D0;
-    }
+    c = checkTwoPointArgs(c, mu, D0);
     if (D0 === 0) {
       const p = this.phi.f(mu);
       const F = this.phi.F(mu);
@@ -686,6 +678,23 @@ class TsAverager implements Averager {
     out.Cdphi = cd;
     return out;
   }
+}
+
+/**
+ * Validate the arguments of twoPoint (shared by every Averager): finite c, mu and D0 >= 0, with
+ * 0 <= c <= D0 up to a relative slack that is clamped away (rounding in the callers). Returns c.
+ */
+export function checkTwoPointArgs(c: number, mu: number, D0: number): number {
+  if (!Number.isFinite(mu) || !(D0 >= 0) || !Number.isFinite(D0) || !Number.isFinite(c)) {
+    throw new RangeError(`twoPoint: need finite c, mu and D0 >= 0 (got c = ${c}, mu = ${mu}, D0 = ${D0})`);
+  }
+  if (c < 0 || c > D0) {
+    if (c < -C_SLACK * D0 || c > D0 * (1 + C_SLACK)) {
+      throw new RangeError(`twoPoint: need 0 <= c <= D0 (got c = ${c}, D0 = ${D0}); negative c is not supported`);
+    }
+    c = c < 0 ? 0 : D0;
+  }
+  return c;
 }
 
 /** TypeScript reference averager for phi with the given quadrature settings. */

@@ -33,6 +33,7 @@ import type { PhiDef } from '../phi.js';
 import type { QuadratureSettings } from '../spec/types.js';
 import type { Kernel } from '../core/wasm.js';
 import {
+  checkTwoPointArgs,
   emptyMoments,
   emptyTwoPoint,
   innerHermiteOrder,
@@ -53,8 +54,6 @@ export interface WasmAveragerOptions {
   scratchDoubles?: number;
 }
 
-/** Relative slack allowed on 0 <= c <= D0 (the reference's C_SLACK). */
-const C_SLACK = 1e-13;
 const MEHLER_MAX_TERMS = twoPointMehlerTerms(TWO_POINT_MEHLER_MAX_RATIO);
 
 interface Slot {
@@ -191,15 +190,7 @@ class WasmAverager implements Averager {
 
   twoPoint(c: number, mu: number, D0: number, out: TwoPoint = emptyTwoPoint()): TwoPoint {
     this.evaluations++;
-    if (!Number.isFinite(mu) || !(D0 >= 0) || !Number.isFinite(D0) || !Number.isFinite(c)) {
-      throw new RangeError(`twoPoint: need finite c, mu and D0 >= 0 (got c = ${c}, mu = ${mu}, D0 = ${D0})`);
-    }
-    if (c < 0 || c > D0) {
-      if (c < -C_SLACK * D0 || c > D0 * (1 + C_SLACK)) {
-        throw new RangeError(`twoPoint: need 0 <= c <= D0 (got c = ${c}, D0 = ${D0}); negative c is not supported`);
-      }
-      c = c < 0 ? 0 : D0;
-    }
+    c = checkTwoPointArgs(c, mu, D0);
     if (D0 === 0 || this.erfClosed) return this.ref.twoPoint(c, mu, D0, out);
     if (c === 0 || c === D0) {
       if (!this.quadMoments(mu, D0)) return this.ref.twoPoint(c, mu, D0, out);
