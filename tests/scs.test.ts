@@ -34,7 +34,7 @@ test('g <= 1: the trivial fixed point is the only solution (Delta0 = 0), stable 
   const r1 = solveRandom(model(1, 'erf'), THEORY);
   assert.equal(r1.solutions.length, 1);
   assert.equal(r1.solutions[0].stable, false); // marginal: bulk radius exactly 1
-  assert.ok(r1.notes.some((n) => n.includes('marginal')));
+  assert.ok(r1.diagnostics.notes.some((n) => n.includes('marginal')));
 });
 
 // Values printed in the test log (t.diagnostic) and listed in docs/NUMERICS.md.
@@ -194,7 +194,7 @@ test('solveRandom: three solutions at g = 2 with full diagnostics; timing', (t) 
   for (const s of r.solutions) assert.ok(s.diagnostics.converged && s.diagnostics.residual <= 1e-12);
   assert.ok(ch.tau && ch.delta && ch.tau.length === 301 && ch.deltaDiagnostics?.converged);
   assert.ok(ch.lambda! > 0 && ch.lambda! < 1);
-  t.diagnostic(`solveRandom(tanh, g = 2, 301 tau points): ${ms.toFixed(1)} ms, ${r.evaluations} averager calls`);
+  t.diagnostic(`solveRandom(tanh, g = 2, 301 tau points): ${ms.toFixed(1)} ms, ${r.diagnostics.averagerEvaluations} averager calls`);
   // without Delta(tau): what a g sweep pays per point
   const av = makeAverager(getPhi('tanh'), TRAP);
   const t1 = performance.now();
@@ -218,6 +218,6 @@ test('failures are explicit: non-odd phi throws, linear phi has no bounded solut
   const lin = solveRandom(model(2, 'linear'), THEORY);
   assert.equal(lin.solutions.length, 1);
   assert.equal(lin.solutions[0].stable, false);
-  assert.ok(lin.notes.some((n) => n.includes('unbounded')));
+  assert.ok(lin.diagnostics.notes.some((n) => n.includes('unbounded')));
   assert.throws(() => scsChaotic(0.9, makeAverager(getPhi('tanh'), TRAP)), RangeError);
 });

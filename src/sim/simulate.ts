@@ -68,7 +68,6 @@ export interface NetworkRun {
 
 export interface SimulationResult {
   kind: 'simulation';
-  model: Spec['model']['kind'];
   N: number;
   plan: StepPlan;
   /** Estimates over time blocks and networks. */
@@ -125,7 +124,6 @@ export async function simulateSpec(spec: Spec, opts: RunOptions = {}): Promise<S
   const seconds = (performance.now() - t0) / 1000;
   return {
     kind: 'simulation',
-    model: spec.model.kind,
     N: spec.model.N,
     plan,
     summary,

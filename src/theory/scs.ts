@@ -47,14 +47,19 @@ export interface ScsSolution {
 
 export interface RandomTheoryResult {
   kind: 'random';
-  model: RandomModel;
+  g: number;
+  phi: string;
   settings: TheorySettings;
   solutions: ScsSolution[];
-  /** Warnings and remarks (e.g. unbounded phi, marginal g = 1). */
-  notes: string[];
-  /** Wall time of the whole solve and the number of averager calls. */
-  seconds: number;
-  evaluations: number;
+  /** Same place and names as the low-rank result's diagnostics. */
+  diagnostics: {
+    /** Wall time of the whole solve. */
+    seconds: number;
+    /** Number of averager calls. */
+    averagerEvaluations: number;
+    /** Warnings and remarks (e.g. unbounded phi, marginal g = 1). */
+    notes: string[];
+  };
 }
 
 export interface SolveRandomOptions {
@@ -560,11 +565,10 @@ export function solveRandom(model: RandomModel, theory: TheorySettings, opts: So
   }
   return {
     kind: 'random',
-    model,
+    g: model.g,
+    phi: model.phi,
     settings: theory,
     solutions,
-    notes,
-    seconds: now() - t0,
-    evaluations: av.evaluations - ev0,
+    diagnostics: { seconds: now() - t0, averagerEvaluations: av.evaluations - ev0, notes },
   };
 }
