@@ -132,15 +132,23 @@ export async function simulateSpec(spec: Spec, opts: RunOptions = {}): Promise<S
   };
 }
 
-/** Build one network in `kernel`'s memory, run it, and read back its observables. */
-export async function runNetwork(
-  kernel: Kernel,
-  spec: Spec,
-  seed: number,
-  plan: StepPlan,
-  opts: RunOptions = {},
-): Promise<NetworkRun> {
-  const t0 = performance.now();
+/** A network built in a kernel's memory: advance it, read its observables, release its memory. */
+export interface NetworkHandle {
+  seed: number;
+  /** Multiply-adds per step (for sizing chunks of work). */
+  workPerStep: number;
+  /** Advance steps [k0, k1) (single thread); throws a RangeError once the state is not finite. */
+  step(k0: number, k1: number): void;
+  /** The observables accumulated so far, as a NetworkRun without `seconds`. */
+  read(): Omit<NetworkRun, 'seconds'>;
+  /** The current state x (a view into Wasm memory, valid until `release`). */
+  state(): Float64Array;
+  /** Free the network's memory (everything allocated after it is freed too). */
+  release(): void;
+}
+
+/** Lay out and build one network (couplings, vectors, initial state, observables) in `kernel`'s memory. */
+export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: StepPlan): NetworkHandle {
   const { arena, exports: wasm } = kernel;
   const mark = arena.mark();
   try {
@@ -266,84 +274,112 @@ export async function runNetwork(
     c[Slot.GSCALE] = 1;
     c[Slot.XSQ] = 0;
 
-    kernel.customPhi = phi.code < 0 ? phi.f : null;
-    // chunks of about 30 ms of work, so aborts and progress are prompt
     const workPerStep = (dense ? N * N : N * (2 * R + 4)) * { euler: 1, heun: 2, rk4: 4 }[sim.method];
-    const chunk = Math.max(1, Math.floor(3e7 / Math.max(1, workPerStep)));
     const xCheck = x.view();
+    return {
+      seed,
+      workPerStep,
+      state: () => x.view().subarray(0, N),
+      release: () => {
+        if (kernel.customPhi === phi.f) kernel.customPhi = null;
+        arena.release(mark);
+      },
+      step(k0: number, k1: number) {
+        kernel.customPhi = phi.code < 0 ? phi.f : null;
+        wasm.simSteps(ctx.ptr, 0, 1, k0, k1);
+        for (let i = 0; i < N; i++) {
+          if (!Number.isFinite(xCheck[i])) {
+            throw new RangeError(
+              `dmftlab: the simulation diverged (x is not finite at t = ${(k1 * sim.dt).toFixed(2)}, network seed ${seed}): ` +
+                `the dynamics are unbounded for these parameters (e.g. phi = ${model.phi} with g = ${model.g})`,
+            );
+          }
+        }
+      },
+      read() {
+        const dt = sim.dt;
+        const time = Array.from({ length: nS }, (_, s) => (plan.burnSteps + s * plan.stride) * dt);
+        const mean = Array.from(smean.view());
+        const m2v = sm2.view();
+        const variance = mean.map((mu, s) => m2v[s] - mu * mu);
+        const kapv = skap.view();
+        const kappa = Array.from({ length: R }, (_, r) => Array.from({ length: nS }, (_, s) => kapv[s * R + r]));
+        const trv = trace.view();
+        const traces = sim.traceUnits.map((unit, k) => ({ unit, x: Array.from({ length: nS }, (_, s) => trv[s * nTr + k]) }));
+        const acv = sac.view();
+        const B = sim.blocks;
+        const autocov = plan.lagSamples.map((L, l) => {
+          const series = new Float64Array(Math.max(0, nS - L));
+          for (let s = L; s < nS; s++) series[s - L] = acv[s * nLag + l] - mean[s] * mean[s - L];
+          return blockEstimate(series, B);
+        });
+        const xsv = xsum.view();
+        let a1 = 0;
+        let a2 = 0;
+        for (let i = 0; i < N; i++) {
+          const xb = xsv[i] / nS;
+          a1 += xb;
+          a2 += xb * xb;
+        }
+        const temporalMeanVariance = a2 / N - (a1 / N) ** 2;
+        const xv = x.view();
+        let f1 = 0;
+        let f2 = 0;
+        for (let i = 0; i < N; i++) {
+          f1 += xv[i];
+          f2 += xv[i] * xv[i];
+        }
+        return {
+          seed,
+          time,
+          mean,
+          variance,
+          kappa,
+          traces,
+          final: { mean: f1 / N, variance: f2 / N - (f1 / N) ** 2 },
+          overlap,
+          temporalMeanVariance,
+          stats: {
+            variance: blockEstimate(variance, B),
+            mean: blockEstimate(mean, B),
+            absMean: blockEstimate(mean.map(Math.abs), B),
+            kappa: kappa.map((kr) => blockEstimate(kr, B)),
+            absKappa: kappa.map((kr) => blockEstimate(kr.map(Math.abs), B)),
+            kappaNorm: R > 0 ? blockEstimate(time.map((_, s) => Math.hypot(...kappa.map((kr) => kr[s]))), B) : null,
+            autocov,
+          },
+        };
+      },
+    };
+  } catch (e) {
+    arena.release(mark);
+    throw e;
+  }
+}
+
+/** Build one network in `kernel`'s memory, run it in chunks (progress, abort), and read back its observables. */
+export async function runNetwork(
+  kernel: Kernel,
+  spec: Spec,
+  seed: number,
+  plan: StepPlan,
+  opts: RunOptions = {},
+): Promise<NetworkRun> {
+  const t0 = performance.now();
+  const net = buildNetwork(kernel, spec, seed, plan);
+  try {
+    // chunks of about 30 ms of work, so aborts and progress are prompt
+    const chunk = Math.max(1, Math.floor(3e7 / Math.max(1, net.workPerStep)));
     for (let k = 0; k < plan.steps; k += chunk) {
       if (opts.signal?.aborted) throw abortError();
       const k1 = Math.min(plan.steps, k + chunk);
-      wasm.simSteps(ctx.ptr, 0, 1, k, k1);
-      for (let i = 0; i < N; i++) {
-        if (!Number.isFinite(xCheck[i])) {
-          throw new RangeError(
-            `dmftlab: the simulation diverged (x is not finite at t = ${(k1 * sim.dt).toFixed(2)}, network seed ${seed}): ` +
-              `the dynamics are unbounded for these parameters (e.g. phi = ${model.phi} with g = ${model.g})`,
-          );
-        }
-      }
+      net.step(k, k1);
       opts.onProgress?.(k1 / plan.steps);
       await yieldToEventLoop();
     }
     if (opts.signal?.aborted) throw abortError();
-
-    // read back
-    const dt = sim.dt;
-    const time = Array.from({ length: nS }, (_, s) => (plan.burnSteps + s * plan.stride) * dt);
-    const mean = Array.from(smean.view());
-    const m2v = sm2.view();
-    const variance = mean.map((mu, s) => m2v[s] - mu * mu);
-    const kapv = skap.view();
-    const kappa = Array.from({ length: R }, (_, r) => Array.from({ length: nS }, (_, s) => kapv[s * R + r]));
-    const trv = trace.view();
-    const traces = sim.traceUnits.map((unit, k) => ({ unit, x: Array.from({ length: nS }, (_, s) => trv[s * nTr + k]) }));
-    const acv = sac.view();
-    const B = sim.blocks;
-    const autocov = plan.lagSamples.map((L, l) => {
-      const series = new Float64Array(Math.max(0, nS - L));
-      for (let s = L; s < nS; s++) series[s - L] = acv[s * nLag + l] - mean[s] * mean[s - L];
-      return blockEstimate(series, B);
-    });
-    const xsv = xsum.view();
-    let a1 = 0;
-    let a2 = 0;
-    for (let i = 0; i < N; i++) {
-      const xb = xsv[i] / nS;
-      a1 += xb;
-      a2 += xb * xb;
-    }
-    const temporalMeanVariance = a2 / N - (a1 / N) ** 2;
-    const xv = x.view();
-    let f1 = 0;
-    let f2 = 0;
-    for (let i = 0; i < N; i++) {
-      f1 += xv[i];
-      f2 += xv[i] * xv[i];
-    }
-    return {
-      seed,
-      time,
-      mean,
-      variance,
-      kappa,
-      traces,
-      final: { mean: f1 / N, variance: f2 / N - (f1 / N) ** 2 },
-      overlap,
-      temporalMeanVariance,
-      stats: {
-        variance: blockEstimate(variance, B),
-        mean: blockEstimate(mean, B),
-        absMean: blockEstimate(mean.map(Math.abs), B),
-        kappa: kappa.map((kr) => blockEstimate(kr, B)),
-        absKappa: kappa.map((kr) => blockEstimate(kr.map(Math.abs), B)),
-        kappaNorm: R > 0 ? blockEstimate(time.map((_, s) => Math.hypot(...kappa.map((kr) => kr[s]))), B) : null,
-        autocov,
-      },
-      seconds: (performance.now() - t0) / 1000,
-    };
+    return { ...net.read(), seconds: (performance.now() - t0) / 1000 };
   } finally {
-    kernel.customPhi = null;
-    arena.release(mark);
+    net.release();
   }
 }
