@@ -19,13 +19,26 @@ mkdirSync('build', { recursive: true });
 for (const target of ['release', 'debug']) {
   run(bin('asc'), ['assembly/index.ts', '--config', 'asconfig.json', '--target', target]);
 }
+
+// The Node kernel worker, bundled to text and inlined into the library (started with eval: true).
+await build({
+  entryPoints: ['bindings/node/worker.ts'],
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'es2022',
+  outfile: 'build/node-worker.txt',
+  logLevel: 'warning',
+  legalComments: 'none',
+});
+
 if (args.has('--wasm-only')) process.exit(0);
 
 const common = {
   bundle: true,
   format: 'esm',
   target: 'es2022',
-  loader: { '.wasm': 'binary' },
+  loader: { '.wasm': 'binary', '.txt': 'text' },
   external: ['node:*'],
   sourcemap: true,
   logLevel: 'warning',

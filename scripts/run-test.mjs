@@ -19,7 +19,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'es2022',
-  loader: { '.wasm': 'binary' },
+  loader: { '.wasm': 'binary', '.txt': 'text' },
   external: ['node:*'],
   outdir: out,
   logLevel: 'warning',

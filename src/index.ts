@@ -15,6 +15,7 @@ import { simulateSpec, type RunOptions, type SimulationResult } from './sim/simu
 import { solveSpec, type TheoryResult } from './theory/solve.js';
 import { compareResults, type CompareReport } from './compare.js';
 import { compileKernel, getKernel } from './core/wasm.js';
+import { threadSupport } from './core/pool.js';
 import { VERSION, FORMAT_VERSION, runtimeInfo } from './version.js';
 
 export type { Spec } from './spec/types.js';
@@ -28,7 +29,7 @@ export { registerPhi, phiNames } from './phi.js';
 export { VERSION, FORMAT_VERSION } from './version.js';
 
 export interface InitReport {
-  variant: 'wasm-simd';
+  variant: 'wasm-simd' | 'wasm-simd-threads';
   threads: number;
   /** Why a faster variant was not used (empty when none was skipped). */
   reason: string;
@@ -38,7 +39,10 @@ export interface InitReport {
 export async function init(): Promise<InitReport> {
   await compileKernel();
   await getKernel();
-  return { variant: 'wasm-simd', threads: 1, reason: 'threads arrive with the thread pool (one thread for now)' };
+  const t = threadSupport();
+  return t.ok
+    ? { variant: 'wasm-simd-threads', threads: 1, reason: 'simulations use one thread unless given { threads: n }' }
+    : { variant: 'wasm-simd', threads: 1, reason: t.reason };
 }
 
 export interface Provenance {
@@ -62,7 +66,13 @@ export interface Output<K extends string, R> {
   provenance: Provenance;
 }
 
-function envelope<K extends string, R>(kind: K, spec: Spec, result: R, t0: number): Output<K, R> {
+function envelope<K extends string, R>(
+  kind: K,
+  spec: Spec,
+  result: R,
+  t0: number,
+  run: { variant: string; threads: number } = { variant: 'wasm-simd', threads: 1 },
+): Output<K, R> {
   const rt = runtimeInfo();
   return {
     dmftlab: { version: VERSION, format: FORMAT_VERSION },
@@ -73,8 +83,8 @@ function envelope<K extends string, R>(kind: K, spec: Spec, result: R, t0: numbe
       version: VERSION,
       format: FORMAT_VERSION,
       specHash: specHash(spec),
-      variant: 'wasm-simd',
-      threads: 1,
+      variant: run.variant,
+      threads: run.threads,
       runtime: rt.runtime,
       runtimeVersion: rt.version,
       date: new Date().toISOString(),
@@ -88,7 +98,8 @@ export async function simulate(input: unknown, opts: RunOptions = {}): Promise<O
   const t0 = performance.now();
   const spec = parseSpec(input);
   await init();
-  return envelope('simulation', spec, await simulateSpec(spec, opts), t0);
+  const sim = await simulateSpec(spec, opts);
+  return envelope('simulation', spec, sim, t0, sim.diagnostics);
 }
 
 /** Stationary DMFT of the spec's model: every solution branch, with diagnostics. */
@@ -112,5 +123,5 @@ export async function compare(input: unknown, opts: RunOptions = {}): Promise<Ou
   await init();
   const theory = solveSpec(spec);
   const simulation = await simulateSpec(spec, opts);
-  return envelope('compare', spec, { report: compareResults(spec, theory, simulation), theory, simulation }, t0);
+  return envelope('compare', spec, { report: compareResults(spec, theory, simulation), theory, simulation }, t0, simulation.diagnostics);
 }

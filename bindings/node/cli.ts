@@ -19,6 +19,7 @@ usage:
 options:
   --out FILE       write the JSON there (atomically) instead of stdout
   --plot FILE.svg  draw the natural figure of the command
+  --threads N      worker threads for simulations (default 1; results are identical for any N)
   --quiet          no progress on stderr
   --help, --version
 The spec format is documented in docs/SPEC.md.`;
@@ -32,10 +33,11 @@ interface Args {
   plot?: string;
   quiet: boolean;
   quick: boolean;
+  threads: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { cmd: '', quiet: false, quick: false };
+  const a: Args = { cmd: '', quiet: false, quick: false, threads: 1 };
   const pos: string[] = [];
   for (let k = 0; k < argv.length; k++) {
     const s = argv[k];
@@ -44,6 +46,11 @@ function parseArgs(argv: string[]): Args {
       if (!v || v.startsWith('--')) throw new UsageError(`${s} needs a file name`);
       if (s === '--out') a.out = v;
       else a.plot = v;
+    } else if (s === '--threads') {
+      const v = argv[++k];
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--threads: got ${v}; must be an integer in [1, 64]`);
+      a.threads = n;
     } else if (s === '--quiet') a.quiet = true;
     else if (s === '--help' || s === '--version') continue; // handled in main
     else if (s === '--quick') a.quick = true;
@@ -122,13 +129,13 @@ export async function main(argv: string[]): Promise<number> {
     let out: unknown;
     switch (args.cmd) {
       case 'simulate':
-        out = await simulate(await readSpec(args.file), { signal: ac.signal, onProgress });
+        out = await simulate(await readSpec(args.file), { signal: ac.signal, onProgress, threads: args.threads });
         break;
       case 'theory':
         out = await solve(await readSpec(args.file));
         break;
       case 'compare':
-        out = await compare(await readSpec(args.file), { signal: ac.signal, onProgress });
+        out = await compare(await readSpec(args.file), { signal: ac.signal, onProgress, threads: args.threads });
         break;
       case 'validate':
         out = parseSpec(await readSpec(args.file));

@@ -10,12 +10,18 @@ import { Slot, CONTEXT_SLOTS, REDUCE_BLOCK, padded } from './layout.js';
 import { STREAM_J, STREAM_INIT } from '../core/streams.js';
 import { lowRankVectors } from './lowrank-vectors.js';
 import { blockEstimate, combineNetworks, type Estimate, type BlockEstimate } from '../stats.js';
+import { createPool, threadSupport, type Pool } from '../core/pool.js';
 
 export interface RunOptions {
   /** Stops the run within about 100 ms; the promise rejects with an AbortError. */
   signal?: AbortSignal;
   /** Called with the fraction of steps done (0..1). */
   onProgress?: (fraction: number) => void;
+  /**
+   * Worker threads sharing the network's memory (default 1: the calling thread). Results are bitwise
+   * identical for every thread count. Node only so far; a phi registered in JS runs on one thread.
+   */
+  threads?: number;
 }
 
 /** Step counts derived from the simulation settings. */
@@ -100,10 +106,16 @@ export async function simulateSpec(spec: Spec, opts: RunOptions = {}): Promise<S
   const plan = planSteps(spec);
   const K = spec.simulation.networks;
   const kernel = await newKernel();
+  const threads = effectiveThreads(spec, opts.threads ?? 1);
+  const pool = threads > 1 ? await createPool(kernel, threads) : null;
   const runs: NetworkRun[] = [];
-  for (let k = 0; k < K; k++) {
-    const progress = opts.onProgress ? (f: number) => opts.onProgress!((k + f) / K) : undefined;
-    runs.push(await runNetwork(kernel, spec, spec.seed + k, plan, { signal: opts.signal, onProgress: progress }));
+  try {
+    for (let k = 0; k < K; k++) {
+      const progress = opts.onProgress ? (f: number) => opts.onProgress!((k + f) / K) : undefined;
+      runs.push(await runNetwork(kernel, spec, spec.seed + k, plan, { signal: opts.signal, onProgress: progress }, pool));
+    }
+  } finally {
+    await pool?.terminate();
   }
   const R = spec.model.kind === 'lowrank' ? spec.model.rank : 0;
   const summary = {
@@ -128,7 +140,13 @@ export async function simulateSpec(spec: Spec, opts: RunOptions = {}): Promise<S
     plan,
     summary,
     networks: runs,
-    diagnostics: { seconds, steps: plan.steps * K, stepsPerSecond: (plan.steps * K) / seconds, threads: 1, variant: 'wasm-simd' },
+    diagnostics: {
+      seconds,
+      steps: plan.steps * K,
+      stepsPerSecond: (plan.steps * K) / seconds,
+      threads,
+      variant: threads > 1 ? 'wasm-simd-threads' : 'wasm-simd',
+    },
   };
 }
 
@@ -137,8 +155,12 @@ export interface NetworkHandle {
   seed: number;
   /** Multiply-adds per step (for sizing chunks of work). */
   workPerStep: number;
+  /** Address of the kernel context (for the thread pool). */
+  ctx: number;
   /** Advance steps [k0, k1) (single thread); throws a RangeError once the state is not finite. */
   step(k0: number, k1: number): void;
+  /** Throw a RangeError if the state is not finite after step k1. */
+  check(k1: number): void;
   /** The observables accumulated so far, as a NetworkRun without `seconds`. */
   read(): Omit<NetworkRun, 'seconds'>;
   /** The current state x (a view into Wasm memory, valid until `release`). */
@@ -148,6 +170,15 @@ export interface NetworkHandle {
 }
 
 /** Lay out and build one network (couplings, vectors, initial state, observables) in `kernel`'s memory. */
+/** Threads a run can use: the request, unless the runtime or a JS phi rules threads out. */
+export function effectiveThreads(spec: Spec, requested: number): number {
+  if (!(requested >= 1) || !Number.isInteger(requested)) {
+    throw new RangeError(`dmftlab: threads: got ${requested}; must be an integer >= 1`);
+  }
+  if (requested === 1 || getPhi(spec.model.phi).code < 0 || !threadSupport().ok) return 1;
+  return requested;
+}
+
 export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: StepPlan): NetworkHandle {
   const { arena, exports: wasm } = kernel;
   const mark = arena.mark();
@@ -284,9 +315,13 @@ export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: Ste
         if (kernel.customPhi === phi.f) kernel.customPhi = null;
         arena.release(mark);
       },
+      ctx: ctx.ptr,
       step(k0: number, k1: number) {
         kernel.customPhi = phi.code < 0 ? phi.f : null;
         wasm.simSteps(ctx.ptr, 0, 1, k0, k1);
+        this.check(k1);
+      },
+      check(k1: number) {
         for (let i = 0; i < N; i++) {
           if (!Number.isFinite(xCheck[i])) {
             throw new RangeError(
@@ -364,6 +399,7 @@ export async function runNetwork(
   seed: number,
   plan: StepPlan,
   opts: RunOptions = {},
+  pool: Pool | null = null,
 ): Promise<NetworkRun> {
   const t0 = performance.now();
   const net = buildNetwork(kernel, spec, seed, plan);
@@ -373,7 +409,10 @@ export async function runNetwork(
     for (let k = 0; k < plan.steps; k += chunk) {
       if (opts.signal?.aborted) throw abortError();
       const k1 = Math.min(plan.steps, k + chunk);
-      net.step(k, k1);
+      if (pool) {
+        await pool.run(net.ctx, k, k1);
+        net.check(k1);
+      } else net.step(k, k1);
       opts.onProgress?.(k1 / plan.steps);
       await yieldToEventLoop();
     }
