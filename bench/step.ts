@@ -10,6 +10,10 @@ import { parseSpec } from '../src/spec/validate.js';
 import { buildNetwork, planSteps } from '../src/sim/simulate.js';
 import { gaussFill } from '../src/core/rng.js';
 import { STREAM_J } from '../src/core/streams.js';
+import { createPool } from '../src/core/pool.js';
+
+/** Steps per tinybench sample for the Wasm variants (the thread pool is driven in chunks, as in runs). */
+const STEPS = 10;
 
 const Ns = [1000, 2000, 4000];
 const rows: string[] = [];
@@ -19,6 +23,7 @@ for (const N of Ns) {
   const results: Record<string, number> = {};
   const bench = new Bench({ name: `N = ${N}`, time: 1500 });
   const handles = [];
+  const pool = await createPool(kernel, 2);
   for (const precision of ['f64', 'f32'] as const) {
     const spec = parseSpec({
       dmftlab: 1,
@@ -30,8 +35,12 @@ for (const N of Ns) {
     handles.push(net);
     let k = 0;
     bench.add(`wasm-simd ${precision}`, () => {
-      net.step(k, k + 1); // inside the burn-in: no sampling work
-      k++;
+      net.step(k, k + STEPS); // inside the burn-in: no sampling work
+      k += STEPS;
+    });
+    bench.add(`wasm-simd-threads (2) ${precision}`, async () => {
+      await pool.run(net.ctx, k, k + STEPS);
+      k += STEPS;
     });
   }
   if (N <= 2000) {
@@ -60,14 +69,18 @@ for (const N of Ns) {
   }
   await bench.run();
   for (const task of bench.tasks) {
-    const med = task.result?.latency?.p50 ?? NaN; // ms
-    results[task.name] = med;
+    const med = task.result?.latency?.p50 ?? NaN; // ms per sample
+    results[task.name] = task.name.startsWith('wasm') ? med / STEPS : med;
   }
+  await pool.terminate();
   for (const h of handles.reverse()) h.release();
   const js = results['js f64'];
   for (const [name, ms] of Object.entries(results)) {
     const gflops = (2 * 2 * N * N) / (ms * 1e-3) / 1e9; // 2 matvecs of 2 N^2 flops per Heun step
-    rows.push(`| ${N} | ${name} | ${ms.toFixed(3)} | ${gflops.toFixed(2)} | ${Number.isFinite(js) ? (js / ms).toFixed(1) : '–'} |`);
+    const prec = name.endsWith('f32') ? 'f32' : 'f64';
+    const one = results[`wasm-simd ${prec}`];
+    const vsOne = name.startsWith('wasm-simd-threads') ? (one / ms).toFixed(2) : '–';
+    rows.push(`| ${N} | ${name} | ${ms.toFixed(3)} | ${gflops.toFixed(2)} | ${Number.isFinite(js) ? (js / ms).toFixed(1) : '–'} | ${vsOne} |`);
   }
 }
 
@@ -75,6 +88,6 @@ const cpu = os.cpus()[0]?.model ?? 'unknown';
 console.log(`Machine: ${cpu}, ${os.cpus().length} cores; load average ${os.loadavg().map((v) => v.toFixed(2)).join(', ')}`);
 console.log(`Runtime: Node ${process.version}; one thread; date ${new Date().toISOString().slice(0, 10)}`);
 console.log('');
-console.log('| N | variant | median ms per Heun step | GFLOP/s (matvec) | speed-up vs js f64 |');
-console.log('|---|---|---:|---:|---:|');
+console.log('| N | variant | median ms per Heun step | GFLOP/s (matvec) | speed-up vs js f64 | 2 threads vs 1 |');
+console.log('|---|---|---:|---:|---:|---:|');
 for (const r of rows) console.log(r);
