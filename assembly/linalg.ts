@@ -132,3 +132,22 @@ export function blockDots(
     }
   }
 }
+
+/**
+ * Memory-bandwidth probe (bench/threads.ts): the sum of the f64 values [p, p + 8 n), read once and
+ * doing nothing else, so its speed is the rate at which this thread can stream memory. Like the 4-row
+ * matvec, it reads four sequential streams at once (the four quarters of the range), which lets the
+ * hardware prefetchers keep several lines in flight. n is a multiple of 32.
+ */
+export function streamSumF64(p: usize, n: i32): f64 {
+  let a = f64x2.splat(0), b = f64x2.splat(0), c = f64x2.splat(0), d = f64x2.splat(0);
+  const quarter = <usize>n << 1; // bytes in a quarter
+  const q1 = p + quarter, q2 = q1 + quarter, q3 = q2 + quarter;
+  for (let o: usize = 0; o < quarter; o += 32) {
+    a = f64x2.add(a, f64x2.add(v128.load(p + o), v128.load(p + o, 16)));
+    b = f64x2.add(b, f64x2.add(v128.load(q1 + o), v128.load(q1 + o, 16)));
+    c = f64x2.add(c, f64x2.add(v128.load(q2 + o), v128.load(q2 + o, 16)));
+    d = f64x2.add(d, f64x2.add(v128.load(q3 + o), v128.load(q3 + o, 16)));
+  }
+  return hsum2(f64x2.add(a, b), f64x2.add(c, d));
+}

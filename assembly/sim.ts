@@ -48,7 +48,7 @@ const C_SKAP = 32; // nSamp x R
 const C_NTR = 33;
 const C_TRIDX = 34; // nTr unit indices (f64 slots)
 const C_TRACE = 35; // nSamp x nTr
-const C_BAR = 36; // barrier: 2 i32 words (count, generation) + abort word
+const C_BAR = 36; // barrier: i32 words count, generation, abort request, 2 abort decisions
 const C_SCR = 37; // per-thread scratch, 64 f64 each (kappa)
 const C_GSCALE = 38; // multiplier of the dense part (1 = as built)
 const C_XSQ = 39; // per-unit sum of sampled x^2 (0 = none)
@@ -266,8 +266,13 @@ function phaseB(ctx: usize, par: i32, stage: i32, tid: i32, i0: i32, i1: i32, sa
 }
 
 /**
- * Advance steps [k0, k1) for thread `tid` of `nThreads`. Returns 0, or 1 if the abort word was set
- * (checked once per step; all threads see the same value at the step's barrier).
+ * Advance steps [k0, k1) for thread `tid` of `nThreads`. Returns 0, or 1 if the abort word (bar + 8,
+ * set by JS from another thread) was set, leaving x as it was after the last completed step.
+ *
+ * Every thread must take the same decision at the same step, so thread 0 copies the abort word into a
+ * decision word before the step's first barrier, and all threads read the decision after it. The
+ * decision words alternate by step parity (bar + 12, bar + 16): thread 0 can be one step ahead when it
+ * writes the next one, but never two, since it cannot pass the next barrier before the others read.
  */
 export function simSteps(ctx: usize, tid: i32, nThreads: i32, k0: i32, k1: i32): i32 {
   const N = ci(ctx, C_N);
@@ -290,15 +295,14 @@ export function simSteps(ctx: usize, tid: i32, nThreads: i32, k0: i32, k1: i32):
       const s = (k - burn) / stride;
       if (s < nSamp) sample = s;
     }
+    const decision = bar + 12 + (<usize>(k & 1) << 2);
+    if (tid == 0) atomic.store<i32>(decision, atomic.load<i32>(bar, 8));
     for (let st = 0; st < stages; st++) {
       const par = (k * stages + st) & 1;
       phaseA(ctx, st == 0 ? x : xs, par, b0, b1, st == 0 ? sample : -1);
       barrier(bar, nThreads);
+      if (st == 0 && atomic.load<i32>(decision) != 0) return 1;
       phaseB(ctx, par, st, tid, i0, i1, st == 0 ? sample : -1);
-    }
-    if (nThreads > 1 && atomic.load<i32>(bar, 8) != 0) {
-      barrier(bar, nThreads);
-      return 1;
     }
   }
   return 0;

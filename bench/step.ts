@@ -10,7 +10,7 @@ import { parseSpec } from '../src/spec/validate.js';
 import { buildNetwork, planSteps } from '../src/sim/simulate.js';
 import { gaussFill } from '../src/core/rng.js';
 import { STREAM_J } from '../src/core/streams.js';
-import { createPool } from '../src/core/pool.js';
+import { getPool, disposePool } from '../src/core/pool.js';
 
 /** Steps per tinybench sample for the Wasm variants (the thread pool is driven in chunks, as in runs). */
 const STEPS = 10;
@@ -23,7 +23,7 @@ for (const N of Ns) {
   const results: Record<string, number> = {};
   const bench = new Bench({ name: `N = ${N}`, time: 1500 });
   const handles = [];
-  const pool = await createPool(kernel, 2);
+  const pool = await getPool(2);
   for (const precision of ['f64', 'f32'] as const) {
     const spec = parseSpec({
       dmftlab: 1,
@@ -39,7 +39,8 @@ for (const N of Ns) {
       k += STEPS;
     });
     bench.add(`wasm-simd-threads (2) ${precision}`, async () => {
-      await pool.run(net.ctx, k, k + STEPS);
+      const k0 = k;
+      await pool.call(kernel, 2, 'simSteps', (t) => [net.ctx, t, 2, k0, k0 + STEPS]);
       k += STEPS;
     });
   }
@@ -72,7 +73,7 @@ for (const N of Ns) {
     const med = task.result?.latency?.p50 ?? NaN; // ms per sample
     results[task.name] = task.name.startsWith('wasm') ? med / STEPS : med;
   }
-  await pool.terminate();
+  pool.release(kernel);
   for (const h of handles.reverse()) h.release();
   const js = results['js f64'];
   for (const [name, ms] of Object.entries(results)) {
@@ -84,6 +85,7 @@ for (const N of Ns) {
   }
 }
 
+await disposePool();
 const cpu = os.cpus()[0]?.model ?? 'unknown';
 console.log(`Machine: ${cpu}, ${os.cpus().length} cores; load average ${os.loadavg().map((v) => v.toFixed(2)).join(', ')}`);
 console.log(`Runtime: Node ${process.version}; one thread; date ${new Date().toISOString().slice(0, 10)}`);

@@ -20,17 +20,20 @@ for (const target of ['release', 'debug']) {
   run(bin('asc'), ['assembly/index.ts', '--config', 'asconfig.json', '--target', target]);
 }
 
-// The Node kernel worker, bundled to text and inlined into the library (started with eval: true).
-await build({
-  entryPoints: ['bindings/node/worker.ts'],
+// The kernel worker of the thread pool, one script for every runtime (no imports or exports left; its
+// only `require` is guarded and reached only under Node), inlined into the library as text: Node starts
+// it with eval: true, Deno and browsers from a blob: URL.
+const workerBuild = {
+  entryPoints: ['bindings/kernel-worker.ts'],
   bundle: true,
   format: 'cjs',
   platform: 'node',
+  external: ['node:*'],
   target: 'es2022',
-  outfile: 'build/node-worker.txt',
   logLevel: 'warning',
   legalComments: 'none',
-});
+};
+await build({ ...workerBuild, outfile: 'build/kernel-worker.txt' });
 
 if (args.has('--wasm-only')) process.exit(0);
 
@@ -58,6 +61,8 @@ await build({
   entryPoints: { index: 'src/index.ts' },
   outdir: 'dist/browser',
 });
+// the same worker as a file, for pages whose CSP forbids blob: workers (init({ workerUrl }))
+await build({ ...workerBuild, outfile: 'dist/browser/kernel-worker.js' });
 if (existsSync('bench') && readdirSync('bench').some((f) => f.endsWith('.ts'))) {
   await build({
     ...common,

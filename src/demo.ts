@@ -9,7 +9,7 @@ import type { LowRankModel, Spec } from './spec/types.js';
 import { sweepLowRank, solveLowRank } from './theory/lowrank.js';
 import { averagerFor } from './theory/averagers.js';
 import { getPhi } from './phi.js';
-import { getKernel } from './core/wasm.js';
+import { setup } from './core/runtime.js';
 import { simulateSpec } from './sim/simulate.js';
 import { compareResults, type CompareRow } from './compare.js';
 import { VERSION, FORMAT_VERSION, runtimeInfo } from './version.js';
@@ -126,7 +126,7 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoOutput> {
   const th0 = performance.now();
   const model = baseSpec(N, 1, 1, false, 1, 1).model as LowRankModel;
   const theorySettings = baseSpec(N, 1, 1, false, 1, 1).theory;
-  await getKernel();
+  await setup();
   const averager = averagerFor(getPhi(model.phi), theorySettings.quadrature);
   const sweep = sweepLowRank(model, theorySettings, gs, { averager });
   const bif = sweep.bifurcations;

@@ -14,8 +14,7 @@ import { specHash } from './spec/validate.js';
 import { simulateSpec, type RunOptions, type SimulationResult } from './sim/simulate.js';
 import { solveSpec, type TheoryResult } from './theory/solve.js';
 import { compareResults, type CompareReport } from './compare.js';
-import { compileKernel, getKernel } from './core/wasm.js';
-import { threadSupport } from './core/pool.js';
+import { setup } from './core/runtime.js';
 import { VERSION, FORMAT_VERSION, runtimeInfo } from './version.js';
 
 export type { Spec } from './spec/types.js';
@@ -24,26 +23,11 @@ export type { TheoryResult } from './theory/solve.js';
 export type { CompareReport, CompareRow } from './compare.js';
 export type { TheorySolution, Diagnostics } from './theory/types.js';
 export type { Estimate } from './stats.js';
+export type { InitOptions, InitReport, Variant, Features } from './core/runtime.js';
+export { init, dispose, probeFeatures } from './core/runtime.js';
 export { parseSpec, validateSpec, SpecError, specHash } from './spec/validate.js';
 export { registerPhi, phiNames } from './phi.js';
 export { VERSION, FORMAT_VERSION } from './version.js';
-
-export interface InitReport {
-  variant: 'wasm-simd' | 'wasm-simd-threads';
-  threads: number;
-  /** Why a faster variant was not used (empty when none was skipped). */
-  reason: string;
-}
-
-/** Compile and instantiate the kernel. Idempotent; retryable after a failure. */
-export async function init(): Promise<InitReport> {
-  await compileKernel();
-  await getKernel();
-  const t = threadSupport();
-  return t.ok
-    ? { variant: 'wasm-simd-threads', threads: 1, reason: 'simulations use one thread unless given { threads: n }' }
-    : { variant: 'wasm-simd', threads: 1, reason: t.reason };
-}
 
 export interface Provenance {
   version: string;
@@ -71,7 +55,7 @@ function envelope<K extends string, R>(
   spec: Spec,
   result: R,
   t0: number,
-  run: { variant: string; threads: number } = { variant: 'wasm-simd', threads: 1 },
+  run: { variant: string; threads: number },
 ): Output<K, R> {
   const rt = runtimeInfo();
   return {
@@ -97,7 +81,6 @@ function envelope<K extends string, R>(
 export async function simulate(input: unknown, opts: RunOptions = {}): Promise<Output<'simulation', SimulationResult>> {
   const t0 = performance.now();
   const spec = parseSpec(input);
-  await init();
   const sim = await simulateSpec(spec, opts);
   return envelope('simulation', spec, sim, t0, sim.diagnostics);
 }
@@ -106,8 +89,8 @@ export async function simulate(input: unknown, opts: RunOptions = {}): Promise<O
 export async function solve(input: unknown): Promise<Output<'theory', TheoryResult>> {
   const t0 = performance.now();
   const spec = parseSpec(input);
-  await init();
-  return envelope('theory', spec, solveSpec(spec), t0);
+  const { variant } = await setup();
+  return envelope('theory', spec, solveSpec(spec), t0, { variant, threads: 1 });
 }
 
 export interface CompareResult {
@@ -120,7 +103,7 @@ export interface CompareResult {
 export async function compare(input: unknown, opts: RunOptions = {}): Promise<Output<'compare', CompareResult>> {
   const t0 = performance.now();
   const spec = parseSpec(input);
-  await init();
+  await setup();
   const theory = solveSpec(spec);
   const simulation = await simulateSpec(spec, opts);
   return envelope('compare', spec, { report: compareResults(spec, theory, simulation), theory, simulation }, t0, simulation.diagnostics);

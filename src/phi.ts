@@ -22,7 +22,7 @@ export interface PhiDef {
   bound?: number;
 }
 
-const SQRT_PI_2 = Math.sqrt(Math.PI) / 2;
+const SQRT_PI_2 = 0.886226925452758; // sqrt(pi) / 2 correctly rounded, as in assembly/phi.ts (Math.sqrt(Math.PI) / 2 is 1 ulp low)
 const PI_4 = Math.PI / 4;
 const PI_2 = Math.PI / 2;
 

@@ -51,19 +51,51 @@ test('more threads than blocks of rows still works (idle threads meet at the bar
 
 test('an invalid thread count is rejected with a message naming it', async () => {
   const spec = parseSpec({ dmftlab: 1, seed: 1, model: { kind: 'random', N: 10, g: 0.5, phi: 'tanh' } });
-  await assert.rejects(simulateSpec(spec, { threads: 0 }), /threads: got 0; must be an integer >= 1/);
+  await assert.rejects(simulateSpec(spec, { threads: 0 }), /threads: got 0; must be an integer from 1 to 256/);
 });
 
-test('workers that die mid-run make the call reject with a message, not hang', async () => {
-  const { newKernel } = await import('../src/core/wasm.js');
-  const { createPool } = await import('../src/core/pool.js');
-  const { buildNetwork, planSteps } = await import('../src/sim/simulate.js');
-  const kernel = await newKernel();
-  const spec = parseSpec({ dmftlab: 1, seed: 1, model: { kind: 'random', N: 1500, g: 2, phi: 'tanh' }, simulation: { tBurn: 1000, tMeasure: 10 } });
-  const net = buildNetwork(kernel, spec, 1, planSteps(spec));
-  const pool = await createPool(kernel, 2);
-  const run = pool.run(net.ctx, 0, 5000); // several seconds of work
-  setTimeout(() => void pool.terminate(), 50);
-  await assert.rejects(run, /dmftlab: (worker \d exited|the pool was terminated)/);
-  net.release();
+for (const how of ['terminate', 'throw'] as const) {
+  test(`a worker that dies mid-run (${how}) makes the call reject with a message; the pool recovers`, async () => {
+    const { getPool } = await import('../src/core/pool.js');
+    const spec = parseSpec({ dmftlab: 1, seed: 1, model: { kind: 'random', N: 1500, g: 2, phi: 'tanh' }, simulation: { tBurn: 1000, tMeasure: 10 } });
+    const run = simulateSpec(spec, { threads: 2 }); // tens of seconds of work
+    setTimeout(async () => void (await getPool(2)).kill(1, how), 300);
+    const t0 = performance.now();
+    await assert.rejects(run, how === 'terminate' ? /dmftlab: worker 1 (exited with code \d+|was terminated) during a run/ : /dmftlab: worker 1 threw: worker crash requested by a test/);
+    assert.ok(performance.now() - t0 < 5000, 'the rejection came promptly');
+    // the next call gets a fresh pool and the same numbers as one thread
+    const small = parseSpec({ dmftlab: 1, seed: 2, model: { kind: 'random', N: 600, g: 2, phi: 'tanh' }, simulation: { tBurn: 2, tMeasure: 4, blocks: 4 } });
+    const a = await simulateSpec(small, { threads: 2 });
+    const b = await simulateSpec(small, { threads: 1 });
+    assert.equal(a.diagnostics.threads, 2);
+    assert.equal(await digest(a), await digest(b));
+  });
+}
+
+test('an abort stops a running N = 4000 simulation within 100 ms (1 and 2 threads)', async () => {
+  const spec = parseSpec({ dmftlab: 1, seed: 3, model: { kind: 'random', N: 4000, g: 2, phi: 'tanh' }, simulation: { method: 'heun', tBurn: 2000, tMeasure: 10 } });
+  for (const threads of [1, 2]) {
+    const ac = new AbortController();
+    let progressed = 0;
+    const run = simulateSpec(spec, { threads, signal: ac.signal, onProgress: (f) => (progressed = f) });
+    // abort once the run is stepping (J is drawn first), measured from the abort to the rejection
+    while (progressed === 0) await new Promise((r) => setTimeout(r, 20));
+    const t0 = performance.now();
+    ac.abort();
+    await assert.rejects(run, { name: 'AbortError' });
+    const ms = performance.now() - t0;
+    assert.ok(ms < 100, `threads ${threads}: stopped ${ms.toFixed(1)} ms after the abort`); // observed 5-25 ms
+  }
+});
+
+test('dispose() frees the workers; the next threaded call starts new ones', async () => {
+  const { dispose } = await import('../src/core/runtime.js');
+  const { currentPool } = await import('../src/core/pool.js');
+  const small = parseSpec({ dmftlab: 1, seed: 2, model: { kind: 'random', N: 300, g: 2, phi: 'tanh' }, simulation: { tBurn: 2, tMeasure: 4, blocks: 4 } });
+  const a = await simulateSpec(small, { threads: 2 });
+  assert.ok(currentPool());
+  await dispose();
+  assert.equal(currentPool(), null);
+  const b = await simulateSpec(small, { threads: 2 });
+  assert.equal(await digest(b), await digest(a));
 });

@@ -3,7 +3,7 @@
  * and exits 0; bad input exits 2 with a message on stderr; an internal failure exits 1.
  */
 import { readFile, writeFile, rename, unlink } from 'node:fs/promises';
-import { simulate, solve, compare, parseSpec, SpecError, VERSION } from '../../src/index.js';
+import { simulate, solve, compare, parseSpec, SpecError, VERSION, init, dispose, type Variant } from '../../src/index.js';
 import { runDemo } from '../../src/demo.js';
 import { plotOutput } from '../../src/figures.js';
 
@@ -19,7 +19,9 @@ usage:
 options:
   --out FILE       write the JSON there (atomically) instead of stdout
   --plot FILE.svg  draw the natural figure of the command
-  --threads N      worker threads for simulations (default 1; results are identical for any N)
+  --threads N      worker threads for simulations (default: the number of cores; results are
+                   bitwise identical for any N)
+  --variant V      wasm-simd-threads | wasm-simd | js (default: the fastest this runtime supports)
   --quiet          no progress on stderr
   --help, --version
 The spec format is documented in docs/SPEC.md.`;
@@ -33,11 +35,12 @@ interface Args {
   plot?: string;
   quiet: boolean;
   quick: boolean;
-  threads: number;
+  threads?: number;
+  variant?: Variant;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { cmd: '', quiet: false, quick: false, threads: 1 };
+  const a: Args = { cmd: '', quiet: false, quick: false };
   const pos: string[] = [];
   for (let k = 0; k < argv.length; k++) {
     const s = argv[k];
@@ -51,6 +54,12 @@ function parseArgs(argv: string[]): Args {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--threads: got ${v}; must be an integer in [1, 64]`);
       a.threads = n;
+    } else if (s === '--variant') {
+      const v = argv[++k];
+      if (v !== 'wasm-simd-threads' && v !== 'wasm-simd' && v !== 'js') {
+        throw new UsageError(`--variant: got ${v}; must be one of wasm-simd-threads, wasm-simd, js`);
+      }
+      a.variant = v;
     } else if (s === '--quiet') a.quiet = true;
     else if (s === '--help' || s === '--version') continue; // handled in main
     else if (s === '--quick') a.quick = true;
@@ -126,6 +135,7 @@ export async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', onSig);
   try {
     const onProgress = progressReporter(args.quiet);
+    await init({ threads: args.threads, variant: args.variant });
     let out: unknown;
     switch (args.cmd) {
       case 'simulate':
@@ -178,6 +188,7 @@ export async function main(argv: string[]): Promise<number> {
     return 1;
   } finally {
     process.off('SIGINT', onSig);
+    await dispose();
   }
 }
 

@@ -1,16 +1,25 @@
 /**
- * Loads the kernel module (inlined into the bundle, so no file or fetch is needed) on a shared
- * memory. `getKernel()` is async once; afterwards `kernelSync()` returns the instance.
+ * Kernels: the Wasm module (inlined into the bundle, so no file or fetch is needed, unless the caller
+ * injects a URL, bytes or a compiled Module through `init({ wasm })`) instantiated on a shared memory,
+ * or the pure-TypeScript kernel of the `js` variant on a plain memory. Both lay out their memory the
+ * same way (src/core/arena.ts) and expose the same functions, so the simulation code does not care
+ * which one it drives.
  */
 import wasmBytes from '../../build/dmftlab.wasm';
 import { Arena } from './arena.js';
+import { jsKernelExports } from './js-kernel.js';
 
-/** The raw exports of build/dmftlab.wasm. Kernels take byte pointers into `memory`. */
+/** The raw exports of build/dmftlab.wasm (or of the js kernel). Kernels take byte pointers into `memory`. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type KernelExports = Record<string, any>;
 
 export interface Kernel {
-  module: WebAssembly.Module;
+  /** Unique per instance: the thread pool binds its workers to kernels by id. */
+  id: number;
+  /** 'wasm': the compiled module on a shared memory; 'js': TypeScript kernels on a plain memory. */
+  kind: 'wasm' | 'js';
+  /** The compiled module (null for the js kernel). */
+  module: WebAssembly.Module | null;
   memory: WebAssembly.Memory;
   exports: KernelExports;
   arena: Arena;
@@ -18,26 +27,71 @@ export interface Kernel {
   customPhi: ((x: number) => number) | null;
 }
 
+/** What `init({ wasm })` accepts: a URL or path of dmftlab.wasm, its bytes, or a compiled Module. */
+export type WasmSource = string | URL | BufferSource | WebAssembly.Module;
+
 export const MAX_PAGES = 65536;
 
+let source: WasmSource | null = null; // null: the bytes inlined into the bundle
 let compiled: Promise<WebAssembly.Module> | null = null;
 let current: Kernel | null = null;
+let nextId = 1;
 
+/** Use `s` (null: the inlined bytes) for kernels created from now on. */
+export function setWasmSource(s: WasmSource | null): void {
+  if (s === source) return;
+  source = s;
+  compiled = null;
+  current = null;
+}
+
+async function readSource(s: string | URL): Promise<BufferSource> {
+  const url = typeof s === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(s) ? null : new URL(String(s));
+  const g = globalThis as { process?: { versions?: { node?: string } }; Deno?: unknown };
+  // Node 20 cannot fetch file: URLs, and a plain path is a file for Node and Deno
+  if (g.process?.versions?.node && !g.Deno && (!url || url.protocol === 'file:')) {
+    const { readFile } = await import('node:fs/promises');
+    return readFile(url ?? String(s));
+  }
+  const res = await fetch(url ?? String(s));
+  if (!res.ok) throw new Error(`dmftlab: could not load the kernel from ${String(s)}: HTTP ${res.status}`);
+  return res.arrayBuffer();
+}
+
+/** The functions and imports every dmftlab kernel module has (a wrong or stale file fails here, not later). */
+const REQUIRED_EXPORTS = ['simSteps', 'gaussMatrixF64', 'gaussMatrixF32', 'gaussFillF64', 'gaussMoments', 'matvecF64'];
+
+function checkModule(m: WebAssembly.Module): WebAssembly.Module {
+  const names = new Set(WebAssembly.Module.exports(m).map((e) => e.name));
+  const missing = REQUIRED_EXPORTS.filter((n) => !names.has(n));
+  const memory = WebAssembly.Module.imports(m).some((i) => i.module === 'env' && i.name === 'memory' && i.kind === 'memory');
+  if (missing.length || !memory) {
+    throw new Error(`dmftlab: this module is not the dmftlab kernel (${missing.length ? `no export ${missing.join(', ')}` : 'no env.memory import'})`);
+  }
+  return m;
+}
+
+/** The compiled kernel module (compiled once; a failure is not cached, so it can be retried). */
 export function compileKernel(): Promise<WebAssembly.Module> {
   if (!compiled) {
-    compiled = WebAssembly.compile(wasmBytes as unknown as BufferSource).catch((e) => {
-      compiled = null; // retryable
-      throw e;
+    const s = source;
+    compiled = (async () => {
+      if (s instanceof WebAssembly.Module) return s;
+      const bytes = s === null ? (wasmBytes as unknown as BufferSource) : typeof s === 'string' || s instanceof URL ? await readSource(s) : s;
+      return checkModule(await WebAssembly.compile(bytes));
+    })().catch((e) => {
+      compiled = null;
+      throw e instanceof Error && e.message.startsWith('dmftlab:') ? e : new Error(`dmftlab: could not compile the kernel: ${(e as Error).message}`);
     });
   }
   return compiled;
 }
 
-/** A fresh instance on a fresh shared memory (one per independent job). */
+/** A fresh Wasm instance on a fresh shared memory (one per independent job). */
 export async function newKernel(initialPages = 32): Promise<Kernel> {
   const module = await compileKernel();
   const memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true });
-  const kernel = { module, memory, customPhi: null } as unknown as Kernel;
+  const kernel: Kernel = { id: nextId++, kind: 'wasm', module, memory, customPhi: null, exports: {}, arena: new Arena(memory) };
   const instance = await WebAssembly.instantiate(module, {
     env: {
       memory,
@@ -55,18 +109,53 @@ export async function newKernel(initialPages = 32): Promise<Kernel> {
     },
   });
   kernel.exports = instance.exports as KernelExports;
-  kernel.arena = new Arena(memory);
   return kernel;
 }
 
-/** The shared default instance (theory and small jobs). */
+/** A growable byte store with the WebAssembly.Memory interface, for runtimes without WebAssembly. */
+class PlainMemory {
+  buffer: ArrayBuffer;
+  constructor(pages: number) {
+    this.buffer = new ArrayBuffer(pages * 65536);
+  }
+  grow(pages: number): number {
+    const old = this.buffer.byteLength / 65536;
+    if (old + pages > MAX_PAGES) throw new RangeError('dmftlab: maximum memory size exceeded');
+    const next = new ArrayBuffer((old + pages) * 65536);
+    new Uint8Array(next).set(new Uint8Array(this.buffer));
+    this.buffer = next;
+    return old;
+  }
+}
+
+/** A kernel of the `js` variant: the TypeScript kernels of src/core/js-kernel.ts on a plain memory. */
+export function newJsKernel(initialPages = 32): Kernel {
+  const memory = (
+    typeof WebAssembly === 'object' ? new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES }) : new PlainMemory(initialPages)
+  ) as WebAssembly.Memory;
+  const kernel: Kernel = { id: nextId++, kind: 'js', module: null, memory, customPhi: null, exports: {}, arena: new Arena(memory) };
+  kernel.exports = jsKernelExports(memory, () => kernel.customPhi) as unknown as KernelExports;
+  return kernel;
+}
+
+/** The shared default Wasm instance (theory and small jobs). */
 export async function getKernel(): Promise<Kernel> {
   if (!current) current = await newKernel();
   return current;
 }
 
-/** The default instance, once `getKernel()` (or `init()`) has resolved. */
+/** The default Wasm instance, once `getKernel()` (or `init()`) has resolved. */
 export function kernelSync(): Kernel {
   if (!current) throw new Error('dmftlab: call `await init()` before using the synchronous API');
   return current;
+}
+
+/** The default Wasm instance if there is one (null under the js variant or before init). */
+export function wasmKernelOrNull(): Kernel | null {
+  return current;
+}
+
+/** Drop the default instance (the js variant runs without one). */
+export function dropDefaultKernel(): void {
+  current = null;
 }

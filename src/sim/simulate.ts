@@ -5,12 +5,13 @@
  */
 import type { Spec } from '../spec/types.js';
 import { getPhi } from '../phi.js';
-import { newKernel, type Kernel } from '../core/wasm.js';
+import { newKernel, newJsKernel, type Kernel } from '../core/wasm.js';
 import { Slot, CONTEXT_SLOTS, REDUCE_BLOCK, padded } from './layout.js';
 import { STREAM_J, STREAM_INIT } from '../core/streams.js';
 import { lowRankVectors } from './lowrank-vectors.js';
 import { blockEstimate, combineNetworks, type Estimate, type BlockEstimate } from '../stats.js';
-import { createPool, threadSupport, type Pool } from '../core/pool.js';
+import { getPool, type Pool } from '../core/pool.js';
+import { setup, type Variant } from '../core/runtime.js';
 
 export interface RunOptions {
   /** Stops the run within about 100 ms; the promise rejects with an AbortError. */
@@ -18,8 +19,9 @@ export interface RunOptions {
   /** Called with the fraction of steps done (0..1). */
   onProgress?: (fraction: number) => void;
   /**
-   * Worker threads sharing the network's memory (default 1: the calling thread). Results are bitwise
-   * identical for every thread count. Node only so far; a phi registered in JS runs on one thread.
+   * Worker threads sharing the network's memory (default: `init()`'s, which defaults to the number of
+   * cores). Results are bitwise identical for every thread count. Variants without threads, and a phi
+   * registered in JS, run on the calling thread (diagnostics.variantReason says why).
    */
   threads?: number;
 }
@@ -89,7 +91,15 @@ export interface SimulationResult {
     temporalMeanVariance: Estimate;
   };
   networks: NetworkRun[];
-  diagnostics: { seconds: number; steps: number; stepsPerSecond: number; threads: number; variant: string };
+  diagnostics: {
+    seconds: number;
+    steps: number;
+    stepsPerSecond: number;
+    threads: number;
+    variant: Variant;
+    /** Why the run used fewer threads or a slower variant than requested ('' when it did not). */
+    variantReason: string;
+  };
 }
 
 function abortError(): Error {
@@ -105,17 +115,18 @@ export async function simulateSpec(spec: Spec, opts: RunOptions = {}): Promise<S
   const t0 = performance.now();
   const plan = planSteps(spec);
   const K = spec.simulation.networks;
-  const kernel = await newKernel();
-  const threads = effectiveThreads(spec, opts.threads ?? 1);
-  const pool = threads > 1 ? await createPool(kernel, threads) : null;
+  const { variant, threads, reason } = await runSetup(spec, opts.threads);
+  const kernel = variant === 'js' ? newJsKernel() : await newKernel();
+  const pool = variant === 'wasm-simd-threads' ? await getPool(threads) : null;
   const runs: NetworkRun[] = [];
   try {
     for (let k = 0; k < K; k++) {
       const progress = opts.onProgress ? (f: number) => opts.onProgress!((k + f) / K) : undefined;
-      runs.push(await runNetwork(kernel, spec, spec.seed + k, plan, { signal: opts.signal, onProgress: progress }, pool));
+      const workers = pool ? { pool, threads } : null;
+      runs.push(await runNetwork(kernel, spec, spec.seed + k, plan, { signal: opts.signal, onProgress: progress }, workers));
     }
   } finally {
-    await pool?.terminate();
+    pool?.release(kernel);
   }
   const R = spec.model.kind === 'lowrank' ? spec.model.rank : 0;
   const summary = {
@@ -145,7 +156,8 @@ export async function simulateSpec(spec: Spec, opts: RunOptions = {}): Promise<S
       steps: plan.steps * K,
       stepsPerSecond: (plan.steps * K) / seconds,
       threads,
-      variant: threads > 1 ? 'wasm-simd-threads' : 'wasm-simd',
+      variant,
+      variantReason: reason,
     },
   };
 }
@@ -165,18 +177,29 @@ export interface NetworkHandle {
   read(): Omit<NetworkRun, 'seconds'>;
   /** The current state x (a view into Wasm memory, valid until `release`). */
   state(): Float64Array;
+  /** Ask the threads running `simSteps` on this network to stop after the current step (any thread may call it). */
+  requestAbort(): void;
   /** Free the network's memory (everything allocated after it is freed too). */
   release(): void;
 }
 
-/** Lay out and build one network (couplings, vectors, initial state, observables) in `kernel`'s memory. */
-/** Threads a run can use: the request, unless the runtime or a JS phi rules threads out. */
-export function effectiveThreads(spec: Spec, requested: number): number {
-  if (!(requested >= 1) || !Number.isInteger(requested)) {
-    throw new RangeError(`dmftlab: threads: got ${requested}; must be an integer >= 1`);
+/**
+ * The variant and thread count a run uses: the session's (`init()`), with `requested` threads instead
+ * of its default; a phi registered in JS cannot run in a worker, so such specs run on the calling thread.
+ */
+export async function runSetup(spec: Spec, requested?: number): Promise<{ variant: Variant; threads: number; reason: string }> {
+  if (requested !== undefined && !(Number.isInteger(requested) && requested >= 1 && requested <= 256)) {
+    throw new RangeError(`dmftlab: threads: got ${requested}; must be an integer from 1 to 256`);
   }
-  if (requested === 1 || getPhi(spec.model.phi).code < 0 || !threadSupport().ok) return 1;
-  return requested;
+  const s = await setup();
+  if (s.variant !== 'wasm-simd-threads') {
+    const why = (requested ?? 1) > 1 ? `threads: ${requested} requested, but the ${s.variant} variant runs on one thread` : '';
+    return { variant: s.variant, threads: 1, reason: [s.reason, why].filter(Boolean).join('; ') };
+  }
+  if (getPhi(spec.model.phi).code < 0) {
+    return { variant: 'wasm-simd', threads: 1, reason: `phi ${spec.model.phi} is registered in JS and cannot run in a worker thread` };
+  }
+  return { variant: s.variant, threads: requested ?? s.threads, reason: '' };
 }
 
 export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: StepPlan): NetworkHandle {
@@ -306,7 +329,6 @@ export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: Ste
     c[Slot.XSQ] = 0;
 
     const workPerStep = (dense ? N * N : N * (2 * R + 4)) * { euler: 1, heun: 2, rk4: 4 }[sim.method];
-    const xCheck = x.view();
     return {
       seed,
       workPerStep,
@@ -321,7 +343,12 @@ export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: Ste
         wasm.simSteps(ctx.ptr, 0, 1, k0, k1);
         this.check(k1);
       },
+      requestAbort() {
+        // the abort word of assembly/sim.ts (bar + 8), read once per step
+        Atomics.store(new Int32Array(kernel.memory.buffer, bar.ptr, 16), 2, 1);
+      },
       check(k1: number) {
+        const xCheck = x.view(); // a fresh view: the memory may have grown since the build
         for (let i = 0; i < N; i++) {
           if (!Number.isFinite(xCheck[i])) {
             throw new RangeError(
@@ -392,6 +419,10 @@ export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: Ste
   }
 }
 
+/** Work (multiply-adds) per chunk: on the calling thread, ~20 ms, so aborts and progress are prompt; on workers, ~100 ms (aborts go through the abort word). */
+const CHUNK_WORK_HERE = 3e7;
+const CHUNK_WORK_POOL = 2e8;
+
 /** Build one network in `kernel`'s memory, run it in chunks (progress, abort), and read back its observables. */
 export async function runNetwork(
   kernel: Kernel,
@@ -399,26 +430,33 @@ export async function runNetwork(
   seed: number,
   plan: StepPlan,
   opts: RunOptions = {},
-  pool: Pool | null = null,
+  workers: { pool: Pool; threads: number } | null = null,
 ): Promise<NetworkRun> {
   const t0 = performance.now();
   const net = buildNetwork(kernel, spec, seed, plan);
+  const signal = opts.signal;
+  const onAbort = () => net.requestAbort();
   try {
-    // chunks of about 30 ms of work, so aborts and progress are prompt
-    const chunk = Math.max(1, Math.floor(3e7 / Math.max(1, net.workPerStep)));
+    if (signal?.aborted) throw abortError();
+    signal?.addEventListener('abort', onAbort);
+    const chunk = Math.max(1, Math.floor((workers ? CHUNK_WORK_POOL : CHUNK_WORK_HERE) / Math.max(1, net.workPerStep)));
     for (let k = 0; k < plan.steps; k += chunk) {
-      if (opts.signal?.aborted) throw abortError();
       const k1 = Math.min(plan.steps, k + chunk);
-      if (pool) {
-        await pool.run(net.ctx, k, k1);
+      if (workers) {
+        const n = workers.threads;
+        const stopped = await workers.pool.call(kernel, n, 'simSteps', (t) => [net.ctx, t, n, k, k1]);
+        if (stopped[0] !== 0 || signal?.aborted) throw abortError();
         net.check(k1);
-      } else net.step(k, k1);
+      } else {
+        net.step(k, k1);
+        await yieldToEventLoop();
+        if (signal?.aborted) throw abortError();
+      }
       opts.onProgress?.(k1 / plan.steps);
-      await yieldToEventLoop();
     }
-    if (opts.signal?.aborted) throw abortError();
     return { ...net.read(), seconds: (performance.now() - t0) / 1000 };
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     net.release();
   }
 }

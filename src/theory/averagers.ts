@@ -7,20 +7,16 @@ import type { QuadratureSettings } from '../spec/types.js';
 import type { PhiDef } from '../phi.js';
 import { makeAverager, type Averager } from './gauss.js';
 import { makeWasmAverager } from './wasm-averager.js';
-import { kernelSync } from '../core/wasm.js';
+import { wasmKernelOrNull } from '../core/wasm.js';
 
 const cache = new Map<string, Averager>();
 const MAX_CACHED = 16; // about 2 MiB of Wasm memory each
 
 export function averagerFor(phi: PhiDef, q: QuadratureSettings): Averager {
   if (phi.code < 0) return makeAverager(phi, q);
-  let kernel;
-  try {
-    kernel = kernelSync();
-  } catch {
-    return makeAverager(phi, q); // no kernel yet: the reference (same values to ~1e-14)
-  }
-  const key = `${phi.name}|${q.method}|${q.order}|${q.zMax}|${q.hx}|${q.closedForms}`;
+  const kernel = wasmKernelOrNull();
+  if (!kernel) return makeAverager(phi, q); // no Wasm kernel (before init, or the js variant): the reference (same values to ~1e-14)
+  const key = `${kernel.id}|${phi.name}|${q.method}|${q.order}|${q.zMax}|${q.hx}|${q.closedForms}`;
   let a = cache.get(key);
   if (!a) {
     if (cache.size >= MAX_CACHED) return makeAverager(phi, q);

@@ -69,7 +69,7 @@ const PI = Math.PI;
 const PI_2 = Math.PI / 2;
 const PI_4 = Math.PI / 4;
 const TWO_OVER_PI = 2 / Math.PI;
-const SQRT_PI_2 = Math.sqrt(Math.PI) / 2;
+const SQRT_PI_2 = 0.886226925452758; // sqrt(pi) / 2 correctly rounded, as in assembly/phi.ts (Math.sqrt(Math.PI) / 2 is 1 ulp low)
 
 /** Regime boundaries of twoPoint (trapezoid settings); see the file header. */
 export const TWO_POINT_MEHLER_MAX_RATIO = 0.5;
