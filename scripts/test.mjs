@@ -1,7 +1,14 @@
-// npm test: build everything, run the as-pect kernel tests, then the node:test suites.
-//   DMFTLAB_TEST_FILTER=regex  runs only matching node:test files
+// npm test: build everything, run the as-pect kernel tests, then the node:test suites on Node, under Deno
+// and in headless Chromium (one test corpus, three runtimes).
+//   DMFTLAB_TEST_FILTER=regex               runs only matching test files (all runtimes)
+//   DMFTLAB_TEST_RUNTIMES=node,deno,chromium runs only these runtimes (default all; as-pect goes with node)
+// A runtime that is not installed is skipped with a loud message; with CI=true that is a failure.
+// Which files run where, and why some are skipped: scripts/test-runtimes.mjs.
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { fileFilter, selectedRuntimes, seconds } from './test-runtimes.mjs';
+import { runDeno } from './test-deno.mjs';
+import { runBrowser } from './test-browser.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 process.chdir(root);
@@ -9,13 +16,37 @@ const sh = (cmd, argv, env = {}) =>
   execFileSync(cmd, argv, { stdio: 'inherit', env: { ...process.env, ...env } });
 
 const t0 = Date.now();
+const runtimes = selectedRuntimes();
 sh('node', ['scripts/build.mjs', '--tests']);
-console.log(`\n== as-pect kernel tests ==`);
-sh('node_modules/.bin/asp', ['--config', 'as-pect.config.js', '--summary']);
-console.log(`\n== node:test ==`);
-const filter = process.env.DMFTLAB_TEST_FILTER ? new RegExp(process.env.DMFTLAB_TEST_FILTER) : null;
-const files = readdirSync('dist-test')
-  .filter((f) => f.endsWith('.test.js') && (!filter || filter.test(f)))
-  .map((f) => `dist-test/${f}`);
-sh('node', ['--test', '--test-concurrency=2', ...files]);
-console.log(`\nall tests passed in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+
+function runNode() {
+  const t = Date.now();
+  console.log(`\n== as-pect kernel tests ==`);
+  sh('node_modules/.bin/asp', ['--config', 'as-pect.config.js', '--summary']);
+  console.log(`\n== node:test ==`);
+  const keep = fileFilter();
+  const files = readdirSync('dist-test')
+    .filter((f) => f.endsWith('.test.js') && keep(f))
+    .map((f) => `dist-test/${f}`);
+  try {
+    sh('node', ['--test', '--test-concurrency=2', ...files]);
+    return { status: 'pass', s: seconds(t) };
+  } catch {
+    return { status: 'fail', s: seconds(t) };
+  }
+}
+
+const runners = { node: runNode, deno: runDeno, chromium: runBrowser };
+const results = [];
+for (const name of runtimes) results.push([name, await runners[name]()]);
+
+const label = { pass: 'passed', fail: 'FAILED', missing: 'SKIPPED (not installed)' };
+console.log(`\n== summary (${seconds(t0).toFixed(0)} s) ==`);
+for (const [name, r] of results) console.log(`${name.padEnd(9)} ${label[r.status].padEnd(24)} ${r.s.toFixed(0).padStart(5)} s`);
+const notRun = ['node', 'deno', 'chromium'].filter((r) => !runtimes.includes(r));
+if (notRun.length) console.log(`not selected (DMFTLAB_TEST_RUNTIMES): ${notRun.join(', ')}`);
+if (results.some(([, r]) => r.status === 'fail')) {
+  console.log(`\ntests FAILED`);
+  process.exit(1);
+}
+console.log(`\nall ${results.some(([, r]) => r.status === 'missing') ? 'runtimes that are installed' : 'tests'} passed in ${seconds(t0).toFixed(0)} s`);

@@ -1,0 +1,84 @@
+// What scripts/test.mjs, test-deno.mjs and test-browser.mjs share: which runtimes to run, the file filter,
+// the files kept to Node on purpose, and how a missing runtime is reported.
+//
+//   DMFTLAB_TEST_RUNTIMES=node,deno,chromium   runtimes to run (default: all three)
+//   DMFTLAB_TEST_FILTER=regex                  only test files whose name (e.g. smoke.test.js) matches
+//   DMFTLAB_TEST_FILE_TIMEOUT_S=600            a test file that runs longer fails (Deno and Chromium)
+//   CI=true                                    a runtime that is not installed is a failure, not a skip
+//
+// Which test files run where:
+// - Node runs every tests/*.test.ts.
+// - Deno runs them too, except the ones in NODE_ONLY below.
+// - Chromium runs the files that do not import a Node built-in module (node:fs, node:child_process, ...;
+//   found from esbuild's import graph, so nothing to keep up to date by hand) and are not in NODE_ONLY,
+//   plus the browser-only files tests/browser/*.test.ts. Each skipped file is printed with its reason.
+// - Inside a file, a test that cannot run somewhere uses node:test's own `{ skip: 'reason' }`.
+
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+
+export const ALL_RUNTIMES = ['node', 'deno', 'chromium'];
+
+/** Test files (as built into dist-test/) that run on Node only, and why. */
+export const NODE_ONLY = {
+  'agreement.test.js':
+    'statistical agreement suite: run on Node only to keep CI under 40 minutes; the numerics are bitwise identical across runtimes, see determinism test',
+  'demo.test.js':
+    'statistical agreement suite: run on Node only to keep CI under 40 minutes; the numerics are bitwise identical across runtimes, see determinism test',
+};
+
+export function selectedRuntimes() {
+  const raw = process.env.DMFTLAB_TEST_RUNTIMES;
+  if (!raw) return ALL_RUNTIMES;
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = list.filter((r) => !ALL_RUNTIMES.includes(r));
+  if (bad.length) throw new Error(`DMFTLAB_TEST_RUNTIMES: unknown runtime ${bad.join(', ')}; use a comma-separated subset of ${ALL_RUNTIMES.join(',')}`);
+  return list;
+}
+
+/** Does a test file name pass DMFTLAB_TEST_FILTER? */
+export function fileFilter() {
+  const re = process.env.DMFTLAB_TEST_FILTER ? new RegExp(process.env.DMFTLAB_TEST_FILTER) : null;
+  return (name) => !re || re.test(name);
+}
+
+export function fileTimeoutMs() {
+  const s = Number(process.env.DMFTLAB_TEST_FILE_TIMEOUT_S ?? 600);
+  return (Number.isFinite(s) && s > 0 ? s : 600) * 1000;
+}
+
+export const isCI = () => /^(1|true|yes)$/i.test(process.env.CI ?? '');
+
+/**
+ * A runtime that is not installed: a loud skip locally, a failure under CI=true.
+ * Returns the status for the summary: 'missing' (skipped) or 'fail'.
+ */
+export function reportMissing(runtime, what, howToInstall) {
+  const ci = isCI();
+  const bar = '!'.repeat(100);
+  console.log(`\n${bar}`);
+  console.log(`!!! ${runtime}: ${what}`);
+  console.log(`!!! ${ci ? `CI=true: a missing runtime FAILS the run.` : `The ${runtime} tests are SKIPPED (with CI=true this is a failure).`}`);
+  console.log(`!!! Install: ${howToInstall}`);
+  console.log(`${bar}\n`);
+  return ci ? 'fail' : 'missing';
+}
+
+export const seconds = (t0) => (Date.now() - t0) / 1000;
+
+/** Run `task` on every item with at most `n` at a time, in order of the list. */
+export async function inParallel(items, n, task) {
+  const results = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await task(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(n, items.length) }, lane));
+  return results;
+}
+
+/** True when the module at `metaUrl` is the script node was started with. */
+export const isMain = (metaUrl) => Boolean(process.argv[1]) && fileURLToPath(metaUrl) === resolve(process.argv[1]);
