@@ -14,7 +14,7 @@ import { createServer } from 'node:http';
 import { existsSync, readFileSync, readdirSync, rmSync, mkdirSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, extname, normalize, resolve } from 'node:path';
-import { NODE_ONLY, fileFilter, fileTimeoutMs, inParallel, isMain, reportMissing, seconds } from './test-runtimes.mjs';
+import { NODE_ONLY, fileFilter, fileTimeoutMs, inParallel, isMain, reportMissing, seconds, slowFirst } from './test-runtimes.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const OUT = join(root, 'dist-test', 'browser');
@@ -203,6 +203,8 @@ export async function runBrowser() {
   for (const [name, why] of skipped) console.log(`# SKIP ${name} (chromium): ${why}`);
 
   const toRun = [...portable, ...browserOnly];
+  const order = slowFirst(toRun.map(([name]) => name));
+  toRun.sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]));
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
   if (toRun.length) {

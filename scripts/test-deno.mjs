@@ -6,7 +6,7 @@
 // DMFTLAB_DENO overrides the deno binary.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { NODE_ONLY, fileFilter, fileTimeoutMs, inParallel, isMain, reportMissing, seconds } from './test-runtimes.mjs';
+import { NODE_ONLY, fileFilter, fileTimeoutMs, inParallel, isMain, reportMissing, seconds, slowFirst } from './test-runtimes.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const DENO = process.env.DMFTLAB_DENO || `${root}node_modules/.bin/deno`;
@@ -64,7 +64,7 @@ export async function runDeno() {
   const files = readdirSync(`${root}dist-test`).filter((f) => f.endsWith('.test.js') && keep(f)).sort();
   const skipped = files.filter((f) => NODE_ONLY[f]);
   for (const f of skipped) console.log(`# SKIP ${f} (deno): ${NODE_ONLY[f]}`);
-  const run = files.filter((f) => !NODE_ONLY[f]);
+  const run = slowFirst(files.filter((f) => !NODE_ONLY[f]));
   const limit = fileTimeoutMs();
   const results = await inParallel(run, JOBS, async (f) => {
     const r = await runFile(f, limit);
@@ -77,6 +77,7 @@ export async function runDeno() {
   const sum = (k) => results.reduce((a, r) => a + r[k], 0);
   const failedFiles = results.filter((r) => !r.ok).map((r) => r.file);
   console.log(`\n# deno: files ${results.length} run, ${skipped.length} skipped; tests ${sum('pass')} pass, ${sum('fail')} fail, ${sum('skip')} skipped; ${seconds(t0).toFixed(1)} s`);
+  results.sort((a, b) => a.file.localeCompare(b.file));
   for (const r of results) console.log(`#   ${r.ok ? 'ok    ' : 'FAILED'} ${r.file.padEnd(28)} ${String(r.pass).padStart(4)} pass ${String(r.fail).padStart(3)} fail ${r.s.toFixed(1).padStart(7)} s`);
   if (failedFiles.length) console.log(`# deno: FAILED files: ${failedFiles.join(', ')}`);
   return { status: failedFiles.length ? 'fail' : 'pass', s: seconds(t0) };

@@ -4,6 +4,8 @@
 //   DMFTLAB_TEST_RUNTIMES=node,deno,chromium   runtimes to run (default: all three)
 //   DMFTLAB_TEST_FILTER=regex                  only test files whose name (e.g. smoke.test.js) matches
 //   DMFTLAB_TEST_FILE_TIMEOUT_S=600            a test file that runs longer fails (Deno and Chromium)
+//   DMFTLAB_TEST_EVERYWHERE=1                  also run the NODE_ONLY files under Deno and in Chromium
+//   DMFTLAB_TEST_JOBS=2                        test files run at a time (Deno and Chromium)
 //   CI=true                                    a runtime that is not installed is a failure, not a skip
 //
 // Which test files run where:
@@ -19,12 +21,20 @@ import { resolve } from 'node:path';
 
 export const ALL_RUNTIMES = ['node', 'deno', 'chromium'];
 
-/** Test files (as built into dist-test/) that run on Node only, and why. */
-export const NODE_ONLY = {
+/** Test files (as built into dist-test/) that run on Node only, and why (DMFTLAB_TEST_EVERYWHERE=1 runs them everywhere). */
+const NODE_ONLY_FILES = {
   'agreement.test.js':
     'statistical agreement suite: run on Node only to keep CI under 40 minutes; the numerics are bitwise identical across runtimes, see determinism test',
   'demo.test.js':
     'statistical agreement suite: run on Node only to keep CI under 40 minutes; the numerics are bitwise identical across runtimes, see determinism test',
+};
+export const NODE_ONLY = /^(1|true|yes)$/i.test(process.env.DMFTLAB_TEST_EVERYWHERE ?? '') ? {} : NODE_ONLY_FILES;
+
+/** The slowest files start first, so that two lanes finish close together (measured: Deno, Chromium). */
+const SLOW_FIRST = ['agreement.test.js', 'lowrank-theory.test.js', 'demo.test.js', 'cli.test.js', 'output-doc.test.js', 'spectrum.test.js'];
+export const slowFirst = (names) => {
+  const rank = (n) => (SLOW_FIRST.includes(n) ? SLOW_FIRST.indexOf(n) : SLOW_FIRST.length);
+  return [...names].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 };
 
 export function selectedRuntimes() {

@@ -5,7 +5,8 @@
 // notDeepStrictEqual, throws, doesNotThrow, rejects, doesNotReject, match, doesNotMatch, fail, ifError),
 // with Node's semantics: in strict mode equal is Object.is and deepEqual is deepStrictEqual (same
 // prototypes, Object.is on primitives); throws/rejects accept a RegExp (tested against String(error)),
-// an Error class, a validation function or an object whose properties must match.
+// an Error class, a validation function or an object whose properties must match. tests/test-api.test.ts
+// checks the shims against expectations taken from Node 20.
 
 export class AssertionError extends Error {
   readonly code = 'ERR_ASSERTION';

@@ -1,6 +1,6 @@
-// The browser shims for node:test and node:assert/strict behave as Node's modules do. Every expectation
-// here was checked against Node 20's own modules (node scripts/run-test.mjs tests/browser/shims.test.ts
-// passes); in the browser run this file tests the shims.
+// node:test and node:assert/strict behave as Node 20's in every runtime the suites run in: Node (the
+// real modules), Deno (its own implementation) and Chromium (the shims in tests/browser/, which
+// scripts/test-browser.mjs puts in their place). The expectations were taken from Node 20.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
