@@ -5,3 +5,4 @@ export * from "./rng";
 export * from "./linalg";
 export * from "./sim";
 export * from "./gauss";
+export * from "./mrdmft";

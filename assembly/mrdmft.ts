@@ -1,0 +1,437 @@
+// Non-stationary two-time DMFT of the multiregion model (spec 02 §3): the explicit Euler scheme of §3.2,
+// step for step in the order the spec prescribes, for P regions, with the window of §3.3, cross-region
+// disorder (§2.6) and filtered inputs (§7). The TypeScript reference `runReference` in
+// src/theory/multiregion/dmft-reference.ts is the same computation with the same order of operations;
+// the two differ only in the arcsine (asinD below against Math.asin, <= 1 ulp apart).
+//
+// Memory (all laid out by src/theory/multiregion/dmft.ts; addresses in the context block below). Only two
+// rows per region are kept, Δ[k][·] and Γ[k][·], indexed by the absolute second time i (length Nt each):
+// step k -> k+1 overwrites them in place (Δ[k+1][i] needs Δ[k][i] and Γ[k][i] only; Γ[k+1][·] needs the new
+// Δ row and the per-step history). So memory is O(Nt P) with or without a window; the window only cuts
+// the work to O(Nt b P). What the user asked for is copied out as rows are formed: per-step series
+// (S, H, psi, D, component-major: S[(a*P + b)*Nt + k]), slices Δ(t_r + τ, t_r), and optionally every row
+// (the lower triangle, or the band of the window).
+//
+// The hot part is step 5, the new Γ rows, O(Nt^2 P): C^b(t_{k+1}, t_i) = (2/pi) asin(q) with
+// q = Δ^b[k+1][i] r^b_{k+1} r^b_i, r = (D + 2/pi)^(-1/2), is computed in one f64x2 pass fused with the
+// off-diagonal update of step 2 (same arithmetic, only evaluated together), then the source
+// K^a[i] = sum_b G2[a][b] C^b[i] + sum_c w^a_c H^{ac}_i (+ <v^2> I^a_{k+1} I^a_i) in a second f64x2 pass,
+// and finally the first-order filter Γ[k+1][i+1] = (1 - dt) Γ[k+1][i] + dt K[i], which is a serial
+// recursion. Rows of P > 1 regions are filtered together, one region per lane where two are left
+// (identical arithmetic to the scalar loop).
+//
+// Kernels never allocate and never trap on bad numbers: a non-finite value stops the run and is reported
+// through the return value.
+
+// context slots (f64 each)
+const C_P = 0;
+const C_NT = 1;
+const C_BW = 2; // window in steps: lo_k = max(0, k - bw); bw >= Nt - 1 means no window
+const C_DT = 3;
+const C_INPUT = 4; // 1: input arrays present
+const C_NREF = 5;
+const C_TRI = 6; // 0 none, 1 lower triangle (row k at k(k+1)/2, entry i), 2 band (row k at k*W, entry k - i)
+const C_T = 7; // P^3
+const C_U = 8; // P^3
+const C_G2 = 9; // P^2, G2[a*P + b] (diagonal g_a^2 when no cross-region disorder)
+const C_V = 10; // P^2, V[a*P + b] = <n^{ab} v^b>, 0 = none
+const C_V2 = 11; // P
+const C_SINIT = 12; // P^2
+const C_SIG2 = 13; // P (sigma0^2)
+const C_I = 14; // P x Nt input I^a(t_k), component-major
+const C_IT = 15; // P x Nt filtered input Ĩ^a(t_k)
+const C_SH = 16; // P^2 x Nt  S history
+const C_HH = 17; // P^2 x Nt  H history
+const C_PSI = 18; // P x Nt
+const C_DH = 19; // P x Nt   D = Δ(t_k, t_k)
+const C_RH = 20; // P x Nt   r = (D + 2/pi)^(-1/2)
+const C_DROW = 21; // P x Nt  the Δ row of each region
+const C_GROW = 22; // P x Nt  the Γ row of each region
+const C_CROW = 23; // P x Nt  C rows
+const C_KROW = 24; // P x Nt  K rows
+const C_W = 25; // P scratch (w^a_c)
+const C_REFS = 26; // nRef x 3 f64: reference step r, slice length L, address of the P x L block
+const C_TRIP = 27; // triangle / band base address
+const C_TRIS = 28; // elements per region in it
+const C_TRIW = 29; // band width W = bw + 1
+const C_NEEDC = 30; // P scratch: 1 if some G2[.][b] != 0
+
+const TWO_OVER_PI: f64 = 0.6366197723675814;
+const HALF_PI: f64 = 1.5707963267948966;
+const PIO2_HI: f64 = 1.5707963267948966;
+const PIO2_LO: f64 = 6.123233995736766e-17;
+
+// @ts-ignore: decorator
+@inline function cf(ctx: usize, slot: i32): f64 {
+  return load<f64>(ctx + (<usize>slot << 3));
+}
+// @ts-ignore: decorator
+@inline function ci(ctx: usize, slot: i32): i32 {
+  return <i32>load<f64>(ctx + (<usize>slot << 3));
+}
+// @ts-ignore: decorator
+@inline function cp(ctx: usize, slot: i32): usize {
+  return <usize>load<f64>(ctx + (<usize>slot << 3));
+}
+// @ts-ignore: decorator
+@inline function ld(base: usize, idx: i32): f64 {
+  return load<f64>(base + (<usize>idx << 3));
+}
+// @ts-ignore: decorator
+@inline function st(base: usize, idx: i32, v: f64): void {
+  store<f64>(base + (<usize>idx << 3), v);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// arcsine, f64x2
+//
+// asin|x| = w + w z R(z) with (w, z) = (|x|, x^2) for |x| <= 1/2, and
+// asin|x| = pi/2 - 2 (w + w z R(z)) with z = (1 - |x|)/2, w = sqrt z for |x| > 1/2, so z <= 1/4 always.
+// R(z) = (asin(sqrt z) - sqrt z) / z^(3/2) is the degree-12 polynomial interpolating R at the 13 Chebyshev
+// points of [0, 1/4] (mpmath, 50 digits; generator at the end of this file). Interpolation error of w z R:
+// 5e-18 relative to w. Observed against Math.asin on 2e6 points of [-1, 1] (tests/mrdmft.test.ts):
+// max relative difference 2.5e-16 (|x| <= 1/2: <= 1 ulp; |x| > 1/2: the rounding of sqrt z and of
+// pi/2 - 2(...), <= 2 ulp of a result >= pi/6).
+
+// @ts-ignore: decorator
+@inline function asinPolyD(z: v128): v128 {
+  // Estrin's scheme (dependency depth 8 instead of 24 for Horner)
+  const z2 = f64x2.mul(z, z);
+  const z4 = f64x2.mul(z2, z2);
+  const z8 = f64x2.mul(z4, z4);
+  const p01 = f64x2.add(f64x2.splat(0.16666666666666669), f64x2.mul(f64x2.splat(0.07499999999998433), z));
+  const p23 = f64x2.add(f64x2.splat(0.04464285714635543), f64x2.mul(f64x2.splat(0.030381944138531247), z));
+  const p45 = f64x2.add(f64x2.splat(0.02237217294214989), f64x2.mul(f64x2.splat(0.017352392720869973), z));
+  const p67 = f64x2.add(f64x2.splat(0.013971212973552933), f64x2.mul(f64x2.splat(0.011479177415184906), z));
+  const p89 = f64x2.add(f64x2.splat(0.01032281435018578), f64x2.mul(f64x2.splat(0.005457506718640358), z));
+  const pab = f64x2.add(f64x2.splat(0.01740087944269402), f64x2.mul(f64x2.splat(-0.014851887071247204), z));
+  const p03 = f64x2.add(p01, f64x2.mul(z2, p23));
+  const p47 = f64x2.add(p45, f64x2.mul(z2, p67));
+  const p8b = f64x2.add(p89, f64x2.mul(z2, pab));
+  const p8c = f64x2.add(p8b, f64x2.mul(z4, f64x2.splat(0.028757851367421566)));
+  return f64x2.add(f64x2.add(p03, f64x2.mul(z4, p47)), f64x2.mul(z8, p8c));
+}
+
+/** asin(x) lane-wise for x in [-1, 1] (NaN stays NaN; |x| > 1 gives NaN). */
+// @ts-ignore: decorator
+@inline function asinD(x: v128): v128 {
+  const half = f64x2.splat(0.5);
+  const ax = f64x2.abs(x);
+  const big = f64x2.gt(ax, half);
+  const zb = f64x2.mul(half, f64x2.sub(f64x2.splat(1.0), ax));
+  const z = v128.bitselect(zb, f64x2.mul(ax, ax), big);
+  const w = v128.bitselect(f64x2.sqrt(zb), ax, big);
+  const r = f64x2.add(w, f64x2.mul(f64x2.mul(w, z), asinPolyD(z)));
+  const rb = f64x2.add(f64x2.sub(f64x2.splat(PIO2_HI), f64x2.add(r, r)), f64x2.splat(PIO2_LO));
+  const a = v128.bitselect(rb, r, big);
+  return v128.or(a, v128.and(x, f64x2.splat(-0.0)));
+}
+
+/**
+ * dst[k] = asin(src[k]), k < n (test and benchmark hook). mode 0: the f64x2 arcsine of the DMFT kernel;
+ * mode 1: AssemblyScript's scalar Math.asin (for timing against it).
+ */
+export function mrAsinVecF64(src: usize, dst: usize, n: i32, mode: i32): void {
+  if (mode == 1) {
+    for (let k = 0; k < n; k++) st(dst, k, Math.asin(ld(src, k)));
+    return;
+  }
+  let k = 0;
+  for (; k + 1 < n; k += 2) v128.store(dst + (<usize>k << 3), asinD(v128.load(src + (<usize>k << 3))));
+  if (k < n) st(dst, k, f64x2.extract_lane(asinD(f64x2.splat(ld(src, k))), 0));
+}
+
+// ---------------------------------------------------------------------------------------------------
+// the scheme
+
+/** w^a_c = sum_b U[a][b][c] X^{ab} (b ascending) into W[c]; X: P^2 values at stride `xs` elements. */
+// @ts-ignore: decorator
+@inline function formW(P: i32, U: usize, a: i32, X: usize, xs: i32, W: usize): void {
+  for (let c = 0; c < P; c++) {
+    let s = 0.0;
+    for (let b = 0; b < P; b++) s += ld(U, (a * P + b) * P + c) * ld(X, (a * P + b) * xs);
+    st(W, c, s);
+  }
+}
+
+/** sum_c W[c] Y^{ac} (c ascending); Y: P^2 values at stride `ys` elements. */
+// @ts-ignore: decorator
+@inline function dotW(P: i32, a: i32, W: usize, Y: usize, ys: i32): f64 {
+  let s = 0.0;
+  for (let c = 0; c < P; c++) s += ld(W, c) * ld(Y, (a * P + c) * ys);
+  return s;
+}
+
+/** psi, r and H at step k from S_k, D_k and the filtered input (spec 02 §2.2, §2.4, §7). */
+function gainsAndDrive(ctx: usize, k: i32): void {
+  const P = ci(ctx, C_P);
+  const Nt = ci(ctx, C_NT);
+  const T = cp(ctx, C_T);
+  const V = cp(ctx, C_V);
+  const It = cp(ctx, C_IT);
+  const Sh = cp(ctx, C_SH);
+  const Hh = cp(ctx, C_HH);
+  const Dh = cp(ctx, C_DH);
+  const Rh = cp(ctx, C_RH);
+  const psih = cp(ctx, C_PSI);
+  const input = ci(ctx, C_INPUT) != 0 && V != 0;
+  for (let b = 0; b < P; b++) {
+    const D = ld(Dh, b * Nt + k);
+    st(psih, b * Nt + k, 1.0 / Math.sqrt(1.0 + HALF_PI * D));
+    st(Rh, b * Nt + k, 1.0 / Math.sqrt(D + TWO_OVER_PI));
+  }
+  for (let a = 0; a < P; a++) {
+    for (let b = 0; b < P; b++) {
+      let s = 0.0;
+      for (let c = 0; c < P; c++) s += ld(T, (a * P + b) * P + c) * ld(Sh, (b * P + c) * Nt + k);
+      if (input) s += ld(V, a * P + b) * ld(It, b * Nt + k);
+      st(Hh, (a * P + b) * Nt + k, ld(psih, b * Nt + k) * s);
+    }
+  }
+}
+
+/** Copy what is reported from row k (all regions): slices and the triangle / band. */
+function recordRow(ctx: usize, k: i32, lo: i32): void {
+  const P = ci(ctx, C_P);
+  const Nt = ci(ctx, C_NT);
+  const Drow = cp(ctx, C_DROW);
+  const nRef = ci(ctx, C_NREF);
+  const refs = cp(ctx, C_REFS);
+  for (let j = 0; j < nRef; j++) {
+    const r = <i32>ld(refs, 3 * j);
+    const L = <i32>ld(refs, 3 * j + 1);
+    const out = <usize>ld(refs, 3 * j + 2);
+    const lag = k - r;
+    if (lag < 0 || lag >= L) continue;
+    for (let a = 0; a < P; a++) st(out, a * L + lag, ld(Drow, a * Nt + r));
+  }
+  const tri = ci(ctx, C_TRI);
+  if (tri == 0) return;
+  const base = cp(ctx, C_TRIP);
+  const stride = ci(ctx, C_TRIS);
+  for (let a = 0; a < P; a++) {
+    const row = Drow + (<usize>(a * Nt) << 3);
+    const dst = base + (<usize>(a * stride) << 3);
+    if (tri == 1) {
+      memory.copy(dst + (<usize>(((<i64>k * (k + 1)) >> 1)) << 3), row, <usize>(k + 1) << 3);
+    } else {
+      const W = ci(ctx, C_TRIW);
+      const o = dst + (<usize>(<i64>k * W) << 3);
+      for (let i = lo; i <= k; i++) st(o, k - i, ld(row, i));
+    }
+  }
+}
+
+/**
+ * Step 0 (spec 02 §3.2, initialisation): S_0 = S_init, D_0 = sigma0^2 + sum U S_init S_init (+ <v^2> Ĩ_0^2),
+ * psi_0 and H_0 from them, Γ[0][0] = sum U H_0 S_init (+ <v^2> I_0 Ĩ_0). Returns -1, or 0 if a value is not
+ * finite.
+ */
+export function mrdmftInit(ctx: usize): i32 {
+  const P = ci(ctx, C_P);
+  const Nt = ci(ctx, C_NT);
+  const U = cp(ctx, C_U);
+  const v2 = cp(ctx, C_V2);
+  const Sinit = cp(ctx, C_SINIT);
+  const sig2 = cp(ctx, C_SIG2);
+  const I = cp(ctx, C_I);
+  const It = cp(ctx, C_IT);
+  const Sh = cp(ctx, C_SH);
+  const Hh = cp(ctx, C_HH);
+  const Dh = cp(ctx, C_DH);
+  const Drow = cp(ctx, C_DROW);
+  const Grow = cp(ctx, C_GROW);
+  const W = cp(ctx, C_W);
+  const input = ci(ctx, C_INPUT) != 0;
+  for (let ab = 0; ab < P * P; ab++) st(Sh, ab * Nt, ld(Sinit, ab));
+  for (let a = 0; a < P; a++) {
+    formW(P, U, a, Sinit, 1, W);
+    let D = ld(sig2, a) + dotW(P, a, W, Sinit, 1);
+    if (input) D += ld(v2, a) * ld(It, a * Nt) * ld(It, a * Nt);
+    st(Dh, a * Nt, D);
+    st(Drow, a * Nt, D);
+  }
+  gainsAndDrive(ctx, 0);
+  let chk = 0.0;
+  for (let a = 0; a < P; a++) {
+    formW(P, U, a, Hh, Nt, W);
+    let G = dotW(P, a, W, Sinit, 1);
+    if (input) G += ld(v2, a) * ld(I, a * Nt) * ld(It, a * Nt);
+    st(Grow, a * Nt, G);
+    chk += G + ld(Dh, a * Nt);
+  }
+  for (let ab = 0; ab < P * P; ab++) chk += ld(Hh, ab * Nt);
+  if (!(chk - chk == 0)) return 0;
+  recordRow(ctx, 0, 0);
+  return -1;
+}
+
+/**
+ * Steps k -> k+1 for k in [k0, k1) (spec 02 §3.2 items 1-5, window §3.3). Returns -1, or the first step
+ * k+1 at which a value (S, H, D or the last Γ entry, which every entry of its row feeds) is not finite.
+ */
+export function mrdmftSteps(ctx: usize, k0: i32, k1: i32): i32 {
+  const P = ci(ctx, C_P);
+  const Nt = ci(ctx, C_NT);
+  const bw = ci(ctx, C_BW);
+  const dt = cf(ctx, C_DT);
+  const c1 = 1.0 - dt;
+  const twoDt = 2.0 * dt;
+  const U = cp(ctx, C_U);
+  const G2 = cp(ctx, C_G2);
+  const v2 = cp(ctx, C_V2);
+  const Sinit = cp(ctx, C_SINIT);
+  const I = cp(ctx, C_I);
+  const It = cp(ctx, C_IT);
+  const Sh = cp(ctx, C_SH);
+  const Hh = cp(ctx, C_HH);
+  const Dh = cp(ctx, C_DH);
+  const Rh = cp(ctx, C_RH);
+  const Drow = cp(ctx, C_DROW);
+  const Grow = cp(ctx, C_GROW);
+  const Crow = cp(ctx, C_CROW);
+  const Krow = cp(ctx, C_KROW);
+  const W = cp(ctx, C_W);
+  const needC = cp(ctx, C_NEEDC);
+  const input = ci(ctx, C_INPUT) != 0;
+  for (let b = 0; b < P; b++) {
+    let any = 0.0;
+    for (let a = 0; a < P; a++) if (ld(G2, a * P + b) != 0) any = 1.0;
+    st(needC, b, any);
+  }
+  const vc1 = f64x2.splat(c1);
+  const vdt = f64x2.splat(dt);
+  const vone = f64x2.splat(1.0);
+  const vmone = f64x2.splat(-1.0);
+  const v2pi = f64x2.splat(TWO_OVER_PI);
+  for (let k = k0; k < k1; k++) {
+    const k2 = k + 1;
+    const lo = k2 - bw > 0 ? k2 - bw : 0;
+    // 1. currents
+    for (let ab = 0; ab < P * P; ab++) {
+      const S = ld(Sh, ab * Nt + k);
+      st(Sh, ab * Nt + k2, S + dt * (ld(Hh, ab * Nt + k) - S));
+    }
+    // 3. diagonal (it needs Γ[k][k] and D_k only, so it is formed before the row pass of item 2)
+    for (let a = 0; a < P; a++) {
+      const D = ld(Dh, a * Nt + k);
+      st(Dh, a * Nt + k2, D + twoDt * (ld(Grow, a * Nt + k) - D));
+    }
+    // 4. gains and drive at k+1
+    gainsAndDrive(ctx, k2);
+    // 2. off-diagonal Δ[k+1][i] = (1-dt) Δ[k][i] + dt Γ[k][i], i = lo..k, fused with the C row of item 5
+    for (let b = 0; b < P; b++) {
+      const dr = Drow + (<usize>(b * Nt) << 3);
+      const gr = Grow + (<usize>(b * Nt) << 3);
+      const cr = Crow + (<usize>(b * Nt) << 3);
+      const rr = Rh + (<usize>(b * Nt) << 3);
+      const rk = f64x2.splat(ld(rr, k2));
+      const wantC = ld(needC, b) != 0;
+      let i = lo;
+      if (wantC) {
+        for (; i + 1 <= k; i += 2) {
+          const o = <usize>i << 3;
+          const d = f64x2.add(f64x2.mul(vc1, v128.load(dr + o)), f64x2.mul(vdt, v128.load(gr + o)));
+          v128.store(dr + o, d);
+          const q = f64x2.max(vmone, f64x2.min(vone, f64x2.mul(f64x2.mul(d, rk), v128.load(rr + o))));
+          v128.store(cr + o, f64x2.mul(v2pi, asinD(q)));
+        }
+        if (i <= k) {
+          const d = c1 * ld(dr, i) + dt * ld(gr, i);
+          st(dr, i, d);
+          const q = f64x2.max(vmone, f64x2.min(vone, f64x2.mul(f64x2.mul(f64x2.splat(d), rk), f64x2.splat(ld(rr, i)))));
+          st(cr, i, f64x2.extract_lane(f64x2.mul(v2pi, asinD(q)), 0));
+        }
+      } else {
+        for (; i + 1 <= k; i += 2) {
+          const o = <usize>i << 3;
+          v128.store(dr + o, f64x2.add(f64x2.mul(vc1, v128.load(dr + o)), f64x2.mul(vdt, v128.load(gr + o))));
+        }
+        if (i <= k) st(dr, i, c1 * ld(dr, i) + dt * ld(gr, i));
+      }
+      st(dr, k2, ld(Dh, b * Nt + k2));
+    }
+    // 5. sources K^a[i], i = lo..k
+    for (let a = 0; a < P; a++) {
+      formW(P, U, a, Hh + (<usize>k2 << 3), Nt, W);
+      const e = input ? ld(v2, a) * ld(I, a * Nt + k2) : 0.0;
+      const kr = Krow + (<usize>(a * Nt) << 3);
+      const ve = f64x2.splat(e);
+      let i = lo;
+      for (; i + 1 <= k; i += 2) {
+        const o = <usize>i << 3;
+        let s = f64x2.splat(0.0);
+        for (let b = 0; b < P; b++) {
+          const gab = ld(G2, a * P + b);
+          if (gab != 0) s = f64x2.add(s, f64x2.mul(f64x2.splat(gab), v128.load(Crow + (<usize>(b * Nt) << 3) + o)));
+        }
+        for (let c = 0; c < P; c++) {
+          s = f64x2.add(s, f64x2.mul(f64x2.splat(ld(W, c)), v128.load(Hh + (<usize>((a * P + c) * Nt) << 3) + o)));
+        }
+        if (input) s = f64x2.add(s, f64x2.mul(ve, v128.load(I + (<usize>(a * Nt) << 3) + o)));
+        v128.store(kr + o, s);
+      }
+      if (i <= k) {
+        let s = 0.0;
+        for (let b = 0; b < P; b++) {
+          const gab = ld(G2, a * P + b);
+          if (gab != 0) s += gab * ld(Crow, b * Nt + i);
+        }
+        for (let c = 0; c < P; c++) s += ld(W, c) * ld(Hh, (a * P + c) * Nt + i);
+        if (input) s += e * ld(I, a * Nt + i);
+        st(kr, i, s);
+      }
+      // the row's first entry: Γ(t,0) = sum U H(t) S_init (+ <v^2> I(t) Ĩ(0)), or 0 at the window edge
+      let g0 = 0.0;
+      if (lo == 0) {
+        g0 = dotW(P, a, W, Sinit, 1);
+        if (input) g0 += e * ld(It, a * Nt);
+      }
+      st(Grow, a * Nt + lo, g0);
+    }
+    // 5. the filter Γ[k+1][i+1] = (1-dt) Γ[k+1][i] + dt K[i], i = lo..k: two regions per f64x2
+    let a = 0;
+    for (; a + 1 < P; a += 2) {
+      const g0 = Grow + (<usize>(a * Nt) << 3);
+      const g1 = Grow + (<usize>((a + 1) * Nt) << 3);
+      const q0 = Krow + (<usize>(a * Nt) << 3);
+      const q1 = Krow + (<usize>((a + 1) * Nt) << 3);
+      let y = f64x2.replace_lane(f64x2.splat(ld(g0, lo)), 1, ld(g1, lo));
+      for (let i = lo; i <= k; i++) {
+        const o = <usize>i << 3;
+        const kv = f64x2.replace_lane(f64x2.splat(load<f64>(q0 + o)), 1, load<f64>(q1 + o));
+        y = f64x2.add(f64x2.mul(vc1, y), f64x2.mul(vdt, kv));
+        store<f64>(g0 + o, f64x2.extract_lane(y, 0), 8);
+        store<f64>(g1 + o, f64x2.extract_lane(y, 1), 8);
+      }
+    }
+    if (a < P) {
+      const g = Grow + (<usize>(a * Nt) << 3);
+      const q = Krow + (<usize>(a * Nt) << 3);
+      let y = ld(g, lo);
+      for (let i = lo; i <= k; i++) {
+        y = c1 * y + dt * ld(q, i);
+        st(g, i + 1, y);
+      }
+    }
+    let chk = 0.0;
+    for (let b = 0; b < P; b++) chk += ld(Dh, b * Nt + k2) + ld(Grow, b * Nt + k2);
+    for (let ab = 0; ab < P * P; ab++) chk += ld(Sh, ab * Nt + k2) + ld(Hh, ab * Nt + k2);
+    if (!(chk - chk == 0)) return k2;
+    recordRow(ctx, k2, lo);
+  }
+  return -1;
+}
+
+// Generator of the arcsine coefficients above (python3 with mpmath; prints R's monomial coefficients,
+// constant term first):
+//
+//   import mpmath as mp
+//   mp.mp.dps = 50
+//   def R(z):
+//       if z == 0: return mp.mpf(1) / 6
+//       s = mp.sqrt(z); return (mp.asin(s) - s) / (z * s)
+//   n, B = 12, mp.mpf(1) / 4
+//   nodes = [B / 2 + B / 2 * mp.cos(mp.pi * (k + mp.mpf(1) / 2) / (n + 1)) for k in range(n + 1)]
+//   c = mp.lu_solve(mp.matrix([[z**j for j in range(n + 1)] for z in nodes]), mp.matrix([R(z) for z in nodes]))
+//   for j in range(n + 1): print(repr(float(c[j])))
