@@ -6,3 +6,4 @@ export * from "./linalg";
 export * from "./sim";
 export * from "./gauss";
 export * from "./mrdmft";
+export * from "./mrsim";

@@ -151,3 +151,124 @@ export function streamSumF64(p: usize, n: i32): f64 {
   }
   return hsum2(f64x2.add(a, b), f64x2.add(c, d));
 }
+
+/**
+ * Several matrix-vector products with one matrix (the shared-matrix coupling of assembly/mrsim.ts):
+ * y_v[i] = sum_j A[i*ld + j] * t_v[j] for the P vectors t_v = t + v * tStride (elements), rows i in
+ * [i0, i1), stored at y + v * yStride (f64 elements); tStride and yStride are multiples of 8 (padded
+ * vectors). Four rows of A are multiplied by two vectors at a time, one f64x2 accumulator per (row,
+ * vector): 8 accumulators, 4 loads of A and 2 of t per 16 bytes, which fits the 16 SIMD registers
+ * without spills. For P > 2 the next pair of vectors re-reads the same four rows (128 KB at N = 4000)
+ * from L2, so A is streamed from memory once per call instead of P times. Lane sums are added at the end
+ * (lane 0 + lane 1), so results are deterministic; they differ from matvecF64's by rounding only
+ * (matvecF64 keeps two accumulators per row). Variants measured for bench/RESULTS.md: two rows x two
+ * vectors x two accumulators (bitwise equal to matvecF64, 1.4x over P matvecs at P = 2) and four rows x
+ * two vectors x two accumulators (spills, also 1.4x) were slower than this one (1.8-2.2x).
+ */
+export function matvecMultiF64(A: usize, ld: i32, t: usize, tStride: i32, P: i32, y: usize, yStride: i32, i0: i32, i1: i32): void {
+  const rowBytes = <usize>ld << 3;
+  const tsb = <usize>tStride << 3;
+  const ysb = <usize>yStride << 3;
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const r0 = A + <usize>i * rowBytes;
+    const r1 = r0 + rowBytes;
+    const r2 = r1 + rowBytes;
+    const r3 = r2 + rowBytes;
+    const yi = y + (<usize>i << 3);
+    let v = 0;
+    for (; v + 2 <= P; v += 2) {
+      const t0 = t + <usize>v * tsb;
+      const t1 = t0 + tsb;
+      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+      let c0 = f64x2.splat(0), c1 = f64x2.splat(0), c2 = f64x2.splat(0), c3 = f64x2.splat(0);
+      for (let o: usize = 0; o < rowBytes; o += 16) {
+        const u = v128.load(t0 + o), w = v128.load(t1 + o);
+        const x0 = v128.load(r0 + o), x1 = v128.load(r1 + o), x2 = v128.load(r2 + o), x3 = v128.load(r3 + o);
+        a0 = f64x2.add(a0, f64x2.mul(x0, u));
+        c0 = f64x2.add(c0, f64x2.mul(x0, w));
+        a1 = f64x2.add(a1, f64x2.mul(x1, u));
+        c1 = f64x2.add(c1, f64x2.mul(x1, w));
+        a2 = f64x2.add(a2, f64x2.mul(x2, u));
+        c2 = f64x2.add(c2, f64x2.mul(x2, w));
+        a3 = f64x2.add(a3, f64x2.mul(x3, u));
+        c3 = f64x2.add(c3, f64x2.mul(x3, w));
+      }
+      const y0 = yi + <usize>v * ysb;
+      const y1 = y0 + ysb;
+      store<f64>(y0, lanes2(a0));
+      store<f64>(y0, lanes2(a1), 8);
+      store<f64>(y0, lanes2(a2), 16);
+      store<f64>(y0, lanes2(a3), 24);
+      store<f64>(y1, lanes2(c0));
+      store<f64>(y1, lanes2(c1), 8);
+      store<f64>(y1, lanes2(c2), 16);
+      store<f64>(y1, lanes2(c3), 24);
+    }
+    // odd P: the last vector with matvecF64's four-row loop (the rows are in L2 by now)
+    if (v < P) matvecF64(A, ld, t + <usize>v * tsb, y + <usize>v * ysb, i, i + 4);
+  }
+  if (i < i1) {
+    for (let v = 0; v < P; v++) matvecF64(A, ld, t + <usize>v * tsb, y + <usize>v * ysb, i, i1);
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function lanes2(a: v128): f64 {
+  return f64x2.extract_lane(a, 0) + f64x2.extract_lane(a, 1);
+}
+
+// @ts-ignore: decorator
+@inline
+function lanes4(a: v128): f64 {
+  return <f64>((f32x4.extract_lane(a, 0) + f32x4.extract_lane(a, 1)) + (f32x4.extract_lane(a, 2) + f32x4.extract_lane(a, 3)));
+}
+
+/** As matvecMultiF64 for f32 A and f32 t (f32 accumulation, f64 y): 4 rows of A are 64 KB at N = 4000. */
+export function matvecMultiF32(A: usize, ld: i32, t: usize, tStride: i32, P: i32, y: usize, yStride: i32, i0: i32, i1: i32): void {
+  const rowBytes = <usize>ld << 2;
+  const tsb = <usize>tStride << 2;
+  const ysb = <usize>yStride << 3;
+  let i = i0;
+  for (; i + 4 <= i1; i += 4) {
+    const r0 = A + <usize>i * rowBytes;
+    const r1 = r0 + rowBytes;
+    const r2 = r1 + rowBytes;
+    const r3 = r2 + rowBytes;
+    const yi = y + (<usize>i << 3);
+    let v = 0;
+    for (; v + 2 <= P; v += 2) {
+      const t0 = t + <usize>v * tsb;
+      const t1 = t0 + tsb;
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+      for (let o: usize = 0; o < rowBytes; o += 16) {
+        const u = v128.load(t0 + o), w = v128.load(t1 + o);
+        const x0 = v128.load(r0 + o), x1 = v128.load(r1 + o), x2 = v128.load(r2 + o), x3 = v128.load(r3 + o);
+        a0 = f32x4.add(a0, f32x4.mul(x0, u));
+        c0 = f32x4.add(c0, f32x4.mul(x0, w));
+        a1 = f32x4.add(a1, f32x4.mul(x1, u));
+        c1 = f32x4.add(c1, f32x4.mul(x1, w));
+        a2 = f32x4.add(a2, f32x4.mul(x2, u));
+        c2 = f32x4.add(c2, f32x4.mul(x2, w));
+        a3 = f32x4.add(a3, f32x4.mul(x3, u));
+        c3 = f32x4.add(c3, f32x4.mul(x3, w));
+      }
+      const y0 = yi + <usize>v * ysb;
+      const y1 = y0 + ysb;
+      store<f64>(y0, lanes4(a0));
+      store<f64>(y0, lanes4(a1), 8);
+      store<f64>(y0, lanes4(a2), 16);
+      store<f64>(y0, lanes4(a3), 24);
+      store<f64>(y1, lanes4(c0));
+      store<f64>(y1, lanes4(c1), 8);
+      store<f64>(y1, lanes4(c2), 16);
+      store<f64>(y1, lanes4(c3), 24);
+    }
+    if (v < P) matvecF32(A, ld, t + <usize>v * tsb, y + <usize>v * ysb, i, i + 4);
+  }
+  if (i < i1) {
+    for (let v = 0; v < P; v++) matvecF32(A, ld, t + <usize>v * tsb, y + <usize>v * ysb, i, i1);
+  }
+}

@@ -37,3 +37,8 @@ export function lowRankStream(c: number): number {
   }
   return STREAM_LOWRANK + c;
 }
+
+/** Multiregion, coupling "independent": J^a_ij = (g_a / sqrt N) gaussian(seed, STREAM_MR_J, (a N + i) N + j). */
+export const STREAM_MR_J = 6;
+/** Multiregion, coupling "shared": chi_ij = gaussian(seed, STREAM_MR_CHI, i N + j) / sqrt N (one matrix). */
+export const STREAM_MR_CHI = 7;
