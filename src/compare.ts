@@ -106,6 +106,7 @@ function interp(xs: number[], ys: number[], x: number): number {
 }
 
 export function compareResults(spec: Spec, theory: TheoryResultBase, sim: SimulationResult): CompareReport {
+  if (spec.model.kind === 'multiregion') throw new Error('dmftlab: model kind multiregion: compare is not implemented yet');
   const { sol, index } = selectSolution(spec, theory);
   const rows: CompareRow[] = [];
   const S = sim.summary;

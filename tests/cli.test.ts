@@ -63,6 +63,12 @@ test('theory on every example spec: exit 0, one JSON object, every solution conv
   assert.ok(specs.length >= 3);
   for (const f of specs) {
     const r = cli(['theory', join('examples/specs', f)]);
+    if (JSON.parse(readFileSync(join('examples/specs', f), 'utf8')).model.kind === 'multiregion') {
+      // the spec is valid, but the multiregion theory is not wired into solve yet: a clear run-time error
+      assert.equal(r.code, 1, `${f}: ${r.err}`);
+      assert.equal(r.err, 'dmftlab: model kind multiregion: theory is not implemented yet\n');
+      continue;
+    }
     assert.equal(r.code, 0, `${f}: ${r.err}`);
     const out = JSON.parse(r.out);
     assert.equal(out.kind, 'theory');

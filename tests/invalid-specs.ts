@@ -42,6 +42,26 @@ export const RANK2: Json = {
   },
 };
 
+// Multiregion (spec 02): P = 2, symmetric interactions with active cross-currents (c01 = 2.5).
+export const MR: Json = {
+  dmftlab: 1,
+  seed: 1,
+  model: {
+    kind: 'multiregion',
+    P: 2,
+    N: 200,
+    g: 1.5,
+    phi: 'erf',
+    interactions: {
+      kind: 'symmetric',
+      c: [
+        [0, 2.5],
+        [2.5, 0],
+      ],
+    },
+  },
+};
+
 export const clone = (x: Json): Json => structuredClone(x);
 export const edit = (base: Json, f: (s: Json) => void): Json => {
   const s = clone(base);
@@ -66,6 +86,17 @@ export interface Bad {
 export const r = (f: (s: Json) => void) => edit(RANDOM, f);
 export const l1 = (f: (s: Json) => void) => edit(RANK1, f);
 export const l2 = (f: (s: Json) => void) => edit(RANK2, f);
+export const mr = (f: (s: Json) => void) => edit(MR, f);
+const INPUT = () => ({
+  V: [
+    [0, 0.1],
+    [0.1, 0],
+  ],
+  schedule: [
+    { t: 0, I: [0, 0] },
+    { t: 50, I: [2, 0] },
+  ],
+});
 
 export const BAD: Bad[] = [
   // the spec itself
@@ -101,7 +132,7 @@ export const BAD: Bad[] = [
   { why: 'a key inherited by every object', spec: r((s) => (s.simulation = { toString: 1 })), path: 'simulation.toString', schema: true, says: 'unknown field' },
   { why: 'model kind named like an Object method', spec: r((s) => (s.model.kind = 'constructor')), path: 'model.kind', schema: true },
   { why: 'key with a dot in it', spec: r((s) => (s['model.N'] = 5)), path: '["model.N"]', schema: true, says: 'unknown field' },
-  { why: 'missing model kind', spec: r((s) => delete s.model.kind), path: 'model.kind', schema: true, says: '"random" or "lowrank"' },
+  { why: 'missing model kind', spec: r((s) => delete s.model.kind), path: 'model.kind', schema: true, says: 'one of "random", "lowrank", "multiregion"' },
   { why: 'misspelled model kind', spec: r((s) => (s.model.kind = 'low-rank')), path: 'model.kind', schema: true, says: 'did you mean "lowrank"?' },
   // model.N, g, phi
   { why: 'negative N', spec: r((s) => (s.model.N = -5)), path: 'model.N', schema: true, says: /^model\.N: got -5; must be an integer in \[1, 100000\]$/ },
@@ -242,4 +273,228 @@ export const BAD: Bad[] = [
   { why: 'negative tauMax', spec: r((s) => (s.theory = { tauMax: -1 })), path: 'theory.tauMax', schema: true },
   { why: 'one tau point', spec: r((s) => (s.theory = { tauPoints: 1 })), path: 'theory.tauPoints', schema: true },
   { why: 'quadrature field one level up', spec: r((s) => (s.theory = { order: 100 })), path: 'theory.order', schema: true, says: 'it belongs in theory.quadrature' },
+  // multiregion (spec 02)
+  { why: 'multiregion field in a random model', spec: r((s) => (s.model.P = 2)), path: 'model.P', schema: true, says: 'model kind "multiregion"' },
+  { why: 'P = 0 regions', spec: mr((s) => (s.model.P = 0)), path: 'model.P', schema: true, says: '[1, 16]' },
+  { why: 'P = 17 regions', spec: mr((s) => (s.model.P = 17)), path: 'model.P', schema: true },
+  { why: 'fractional P', spec: mr((s) => (s.model.P = 2.5)), path: 'model.P', schema: true, says: 'integer' },
+  { why: 'missing P', spec: mr((s) => delete s.model.P), path: 'model.P', schema: true, says: 'required for model kind "multiregion"' },
+  { why: 'g array shorter than P', spec: mr((s) => (s.model.g = [1.5])), path: 'model.g', schema: false, says: 'an array of 2 such numbers, one per region (model.P = 2), not 1' },
+  { why: 'negative g of one region', spec: mr((s) => (s.model.g = [1.5, -1])), path: 'model.g[1]', schema: true, says: '[0, 100]' },
+  { why: 'g as the string inf', spec: mr((s) => (s.model.g = 'inf')), path: 'model.g', schema: true, says: '"inf" (a string)' },
+  { why: 'missing interactions', spec: mr((s) => delete s.model.interactions), path: 'model.interactions', schema: true, says: 'missing' },
+  { why: 'interactions as an array', spec: mr((s) => (s.model.interactions = [])), path: 'model.interactions', schema: true, says: '"tensor", "symmetric", "ab"' },
+  { why: 'misspelled interactions kind', spec: mr((s) => (s.model.interactions.kind = 'symetric')), path: 'model.interactions.kind', schema: true, says: 'did you mean "symmetric"?' },
+  {
+    why: 'c in a tensor interaction',
+    spec: mr((s) => (s.model.interactions.kind = 'tensor')),
+    path: 'model.interactions.c',
+    schema: true,
+    says: 'it is a field of interactions kind "symmetric"',
+    issues: 2,
+  },
+  {
+    why: 'tensor with 3 outer entries at P = 2',
+    spec: mr((s) => (s.model.interactions = { kind: 'tensor', T: [[[0, 0], [2.5, 0]], [[0, 2.5], [0, 0]], [[0, 0], [0, 0]]] })),
+    path: 'model.interactions.T',
+    schema: false,
+    says: 'a 2 x 2 x 2 array of arrays of arrays of numbers (model.P = 2), not 3',
+  },
+  {
+    why: 'tensor row with 3 numbers at P = 2',
+    spec: mr((s) => (s.model.interactions = { kind: 'tensor', T: [[[0, 0], [2.5, 0]], [[0, 2.5], [0, 0, 1]]] })),
+    path: 'model.interactions.T[1][1]',
+    schema: false,
+    says: 'an array of 2 numbers (model.P = 2), not 3',
+  },
+  {
+    why: 'tensor entry as the string Infinity',
+    spec: mr((s) => (s.model.interactions = { kind: 'tensor', T: [[[0, 'Infinity'], [2.5, 0]], [[0, 2.5], [0, 0]]] })),
+    path: 'model.interactions.T[0][0][1]',
+    schema: true,
+    says: 'a finite number',
+  },
+  { why: 'tensor as a flat array', spec: mr((s) => (s.model.interactions = { kind: 'tensor', T: [0, 0, 0, 0, 0, 0, 0, 0] })), path: 'model.interactions.T', schema: true, issues: 1 },
+  { why: 'asymmetric c', spec: mr((s) => (s.model.interactions.c[1][0] = 2)), path: 'model.interactions.c[0][1]', schema: false, says: 'model.interactions.c[1][0] = 2' },
+  { why: 'c with one row at P = 2', spec: mr((s) => (s.model.interactions.c = [[0, 2.5]])), path: 'model.interactions.c', schema: false, says: 'not 1' },
+  {
+    why: 'negative b in the ab form',
+    spec: mr((s) => (s.model.interactions = { kind: 'ab', a: [1, 1], b: [2.5, -1], signs: [1, 1] })),
+    path: 'model.interactions.b[1]',
+    schema: false,
+    says: '>= 0',
+  },
+  {
+    why: 'sign 0 in the ab form',
+    spec: mr((s) => (s.model.interactions = { kind: 'ab', a: [1, 1], b: [2.5, 2.5], signs: [0, 1] })),
+    path: 'model.interactions.signs[0]',
+    schema: true,
+    says: '1 or -1',
+  },
+  {
+    why: 'missing signs in the ab form',
+    spec: mr((s) => (s.model.interactions = { kind: 'ab', a: [1, 1], b: [2.5, 2.5] })),
+    path: 'model.interactions.signs',
+    schema: true,
+    says: 'missing',
+  },
+  {
+    why: 'model.T that differs from the interactions',
+    spec: mr((s) => (s.model.T = [[[1, 0], [2.5, 0]], [[0, 2.5], [0, 0]]])),
+    path: 'model.T[0][0][0]',
+    schema: false,
+    says: 'leave it out',
+  },
+  {
+    why: 'U of region 1 not positive definite',
+    spec: mr((s) => (s.model.U = [[[1, 0], [0, 1]], [[1, 2], [2, 1]]])),
+    path: 'model.U[1]',
+    schema: false,
+    says: /region 1's input vectors is not positive definite \(smallest eigenvalue -1\)/,
+  },
+  {
+    why: 'asymmetric U',
+    spec: mr((s) => (s.model.U = [[[1, 0.5], [0.2, 1]], [[1, 0], [0, 1]]])),
+    path: 'model.U[0][0][1]',
+    schema: false,
+    says: 'symmetric',
+  },
+  {
+    why: 'readoutScale too small for the overlaps',
+    spec: mr((s) => (s.model.readoutScale = 1)),
+    path: 'model.readoutScale',
+    schema: false,
+    says: 'got 1 for region 0; must be >= 2.5 = sqrt(lambda_max(t U[0]^-1 t^T))',
+  },
+  {
+    why: 'readoutScale of region 1 too small',
+    spec: mr((s) => (s.model.readoutScale = [3, 2])),
+    path: 'model.readoutScale[1]',
+    schema: false,
+    says: 'must be >= 2.5',
+  },
+  {
+    why: 'readoutScale too small for the input overlaps',
+    spec: mr((s) => {
+      s.model.readoutScale = 2.5;
+      s.model.input = INPUT();
+    }),
+    path: 'model.readoutScale',
+    schema: false,
+    says: 'must be >= 2.502 = sqrt(lambda_max(t U[0]^-1 t^T + r r^T))',
+  },
+  { why: 'readoutScale 0', spec: mr((s) => (s.model.readoutScale = 0)), path: 'model.readoutScale', schema: true, says: '> 0' },
+  { why: 'readoutScale as a word other than auto', spec: mr((s) => (s.model.readoutScale = 'automatic')), path: 'model.readoutScale', schema: true, says: 'or "auto"' },
+  {
+    why: 'shared matrix with cross-region disorder',
+    spec: mr((s) => {
+      s.model.coupling = 'shared';
+      s.model.crossDisorder = [[1.5, 0.5], [0.5, 1.5]];
+    }),
+    path: 'model.coupling',
+    schema: false,
+    says: 'when model.crossDisorder is given',
+  },
+  {
+    why: 'shared matrix with an input',
+    spec: mr((s) => {
+      s.model.coupling = 'shared';
+      s.model.input = INPUT();
+    }),
+    path: 'model.coupling',
+    schema: false,
+    says: 'when model.input is given',
+  },
+  { why: 'unknown coupling', spec: mr((s) => (s.model.coupling = 'share')), path: 'model.coupling', schema: true, says: 'did you mean "shared"?' },
+  {
+    why: 'crossDisorder diagonal other than g',
+    spec: mr((s) => (s.model.crossDisorder = [[0, 0.5], [0.5, 1.5]])),
+    path: 'model.crossDisorder[0][0]',
+    schema: false,
+    says: 'equal to model.g[0] = 1.5',
+  },
+  {
+    why: 'negative cross-region disorder',
+    spec: mr((s) => (s.model.crossDisorder = [[1.5, -0.5], [0.5, 1.5]])),
+    path: 'model.crossDisorder[0][1]',
+    schema: false,
+    says: 'from region 1 into region 0',
+  },
+  { why: 'crossDisorder as a number', spec: mr((s) => (s.model.crossDisorder = 0.5)), path: 'model.crossDisorder', schema: true },
+  { why: 'start.S with a short row', spec: mr((s) => (s.model.start = { S: [[1, 0], [0]] })), path: 'model.start.S[1]', schema: false, says: 'not 1' },
+  { why: 'negative sigma0', spec: mr((s) => (s.model.start = { sigma0: -1 })), path: 'model.start.sigma0', schema: true, says: '>= 0' },
+  { why: 'S at the model level', spec: mr((s) => (s.model.S = [[0, 0], [0, 0]])), path: 'model.S', schema: true, says: 'it belongs in model.start' },
+  {
+    why: 'input schedule starting after 0',
+    spec: mr((s) => {
+      s.model.input = INPUT();
+      s.model.input.schedule[0].t = 5;
+    }),
+    path: 'model.input.schedule[0].t',
+    schema: false,
+    says: 'the schedule starts at t = 0',
+  },
+  {
+    why: 'input schedule times not increasing',
+    spec: mr((s) => {
+      s.model.input = INPUT();
+      s.model.input.schedule.push({ t: 50, I: [0, 0] });
+    }),
+    path: 'model.input.schedule[2].t',
+    schema: false,
+    says: '> model.input.schedule[1].t = 50 (times strictly increasing)',
+  },
+  {
+    why: 'input values of the wrong length',
+    spec: mr((s) => {
+      s.model.input = INPUT();
+      s.model.input.schedule[1].I = [2];
+    }),
+    path: 'model.input.schedule[1].I',
+    schema: false,
+    says: 'an array of 2 numbers',
+  },
+  {
+    why: 'input value as a string',
+    spec: mr((s) => {
+      s.model.input = INPUT();
+      s.model.input.schedule[1].I = ['2', 0];
+    }),
+    path: 'model.input.schedule[1].I[0]',
+    schema: true,
+  },
+  {
+    why: 'empty input schedule',
+    spec: mr((s) => (s.model.input = { ...INPUT(), schedule: [] })),
+    path: 'model.input.schedule',
+    schema: true,
+    says: 'non-empty',
+  },
+  {
+    why: 'input without V',
+    spec: mr((s) => {
+      s.model.input = INPUT();
+      delete s.model.input.V;
+    }),
+    path: 'model.input.V',
+    schema: true,
+    says: 'missing',
+  },
+  {
+    why: 'multiregion coupling matrices too large',
+    spec: mr((s) => {
+      s.model.P = 4;
+      s.model.N = 12000;
+      s.model.interactions.c = [[0, 2.5, 0, 0], [2.5, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]];
+    }),
+    path: 'model.N',
+    schema: false,
+    says: /4 f64 coupling matrices \(one per region\) need 4\.29 GiB .* or set model\.coupling to "shared"/,
+  },
+  { why: 'init scale other than 1 for a multiregion model', spec: mr((s) => (s.simulation = { init: { scale: 2 } })), path: 'simulation.init.scale', schema: false, says: 'model.start' },
+  { why: 'dmft settings for a random model', spec: r((s) => (s.theory = { dmft: {} })), path: 'theory.dmft', schema: false, says: 'only read for model kind "multiregion"' },
+  { why: 'dmft dt above 0.1', spec: mr((s) => (s.theory = { dmft: { dt: 0.2 } })), path: 'theory.dmft.dt', schema: true, says: '> 0 and <= 0.1' },
+  { why: 'dmft grid too long', spec: mr((s) => (s.theory = { dmft: { duration: 20000 } })), path: 'theory.dmft.duration', schema: false, says: 'more than 200000' },
+  { why: 'dmft reference time past the end', spec: mr((s) => (s.theory = { dmft: { duration: 100, refTimes: [50, 100] } })), path: 'theory.dmft.refTimes[1]', schema: false, says: '< theory.dmft.duration = 100' },
+  { why: 'dmft dt in theory', spec: mr((s) => (s.theory = { dt: 0.05 })), path: 'theory.dt', schema: true, says: 'it belongs in theory.dmft' },
 ];

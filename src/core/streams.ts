@@ -6,11 +6,15 @@
  * | stream                | quantity                                              | index     |
  * |-----------------------|-------------------------------------------------------|-----------|
  * | 1                     | chi (the i.i.d. part of J), entry (i, j)              | i N + j   |
+ * | 2                     | multiregion vectors: region b, component c = 0..2P    | (b(2P+1)+c)N + i |
+ * | 3                     | multiregion permutations: region a (Rng blocks)       | block a N + k |
+ * | 6                     | multiregion J^a (coupling "independent"), entry (i, j) | (a N + i) N + j |
+ * | 7                     | multiregion chi (coupling "shared"), entry (i, j)     | i N + j   |
  * | 8 + t, t < 8          | initial condition x0 of trial t                       | i         |
  * | 16 + c                | low-rank joint Gaussian, component c = 0..2R          | unit i    |
  * | 2^24 + t, t >= 8      | initial condition x0 of trial t (no clash with 16 + c)| i         |
  *
- * Streams 0, 2..7 are unassigned. Add new ones here and in docs/ARCHITECTURE.md together.
+ * Streams 0, 4 and 5 are unassigned. Add new ones here and in docs/ARCHITECTURE.md together.
  */
 
 /** chi_ij = gaussian(seed, STREAM_J, i*N + j) (unpadded index). */
@@ -19,6 +23,9 @@ export const STREAM_J = 1;
 export const STREAM_INIT = 8;
 /** Component c of the per-unit low-rank Gaussian (order m_1..m_R, n_1..n_R, I) uses LOWRANK + c. */
 export const STREAM_LOWRANK = 16;
+/** Multiregion n, m, v draws (src/sim/multiregion-vectors.ts); STREAM_MULTIREGION + 1: its permutations. */
+export const STREAM_MULTIREGION = 2;
+export const STREAM_MULTIREGION_PERM = STREAM_MULTIREGION + 1;
 /** Initial-condition streams of trials t >= 8 start here (2^24 + t), clear of 16 + c. */
 export const STREAM_INIT_EXT = 1 << 24;
 

@@ -36,7 +36,62 @@ export interface LowRankModel {
   };
 }
 
-export type Model = RandomModel | LowRankModel;
+/**
+ * The effective interaction tensor T of a multiregion model as the user wrote it (spec 02 §0, §5.1).
+ * `MultiregionModel.T` always holds the full tensor it expands to.
+ */
+export type MultiregionInteractions =
+  /** T[a][b][c] = <n^{ab} m^{bc}>, P x P x P. */
+  | { kind: 'tensor'; T: number[][][] }
+  /** T[a][b][c] = delta_ac c[a][b], c symmetric P x P. */
+  | { kind: 'symmetric'; c: number[][] }
+  /** c = u u^T + diag(a - b), u_a = signs_a sqrt(b_a) (so c[a][a] = a_a), then as 'symmetric'. */
+  | { kind: 'ab'; a: number[]; b: number[]; signs: (1 | -1)[] };
+
+/** One piece of a piecewise-constant input: I^a(t) = I[a] from time t until the next piece. */
+export interface MultiregionInputStep {
+  t: number;
+  I: number[];
+}
+
+/**
+ * P regions of N units each (spec 02, Clark & Beiran 2025): within-region disorder, one rank-one loop
+ * m^{ab} (n^{ab})^T / N per ordered pair of regions, optional cross-region disorder and inputs.
+ * Regions a, b, c in 0..P-1; matrices are indexed [receiver][sender] like the currents S[a][b].
+ *
+ * The validated form keeps the nested arrays of the spec, normalised: every per-region value is an
+ * array of P numbers, every optional part is filled (or null when absent), `interactions` is kept as
+ * written and `T` is the full tensor it expands to. `multiregionParamsFromModel`
+ * (src/theory/multiregion/from-spec.ts) turns it into the flat arrays of the theory.
+ */
+export interface MultiregionModel {
+  kind: 'multiregion';
+  /** Number of regions, 1..16. */
+  P: number;
+  /** Units per region. */
+  N: number;
+  /** Within-region disorder g_a, length P. */
+  g: number[];
+  phi: PhiName;
+  /** The interactions as written in the spec. */
+  interactions: MultiregionInteractions;
+  /** Full effective interaction tensor, P x P x P: T[a][b][c] = <n^{ab} m^{bc}>. */
+  T: number[][][];
+  /** Overlaps of each region's input vectors, P x P x P: U[a][b][c] = <m^{ab} m^{ac}> (identity by default). */
+  U: number[][][];
+  /** sigma_b, the standard deviation of region b's read-out vectors n^{ab}, length P ("auto" resolved). */
+  readoutScale: number[];
+  /** g_ab (J^{ab}_ij ~ N(0, g_ab^2 / N), region b into region a), P x P with diagonal g_a; null: none. */
+  crossDisorder: number[][] | null;
+  /** One i.i.d. matrix per region, or one shared matrix with per-region column permutations (spec 02 §1.4). */
+  coupling: 'independent' | 'shared';
+  /** Initial state: currents S[a][b] (P x P) and the standard deviation sigma0_a of the random part of x^a(0). */
+  start: { S: number[][]; sigma0: number[] };
+  /** Inputs I^a(t) along v^a (spec 02 §7): V[b][a] = <n^{ba} v^a>, piecewise-constant schedule; null: none. */
+  input: { V: number[][]; schedule: MultiregionInputStep[] } | null;
+}
+
+export type Model = RandomModel | LowRankModel | MultiregionModel;
 
 export interface InitSettings {
   /**
@@ -91,6 +146,22 @@ export interface TheorySettings {
   /** Grid of tau for Delta(tau): tau in [0, tauMax] with tauPoints points. */
   tauMax: number;
   tauPoints: number;
+  /** Two-time DMFT settings; present for model kind 'multiregion' only (filled with defaults there). */
+  dmft?: DmftSettings;
+}
+
+/** Time grid of the two-time DMFT of multiregion models (spec 02 §3). */
+export interface DmftSettings {
+  /** Euler step, 0 < dt <= 0.1. */
+  dt: number;
+  /** Integrated time span; the grid has Nt = round(duration / dt) + 1 points. */
+  duration: number;
+  /** Lags kept in the two-time functions (time units); 0 keeps the whole triangle. */
+  window: number;
+  /** Re-run with the window doubled and report the difference. */
+  checkWindow: boolean;
+  /** Times t_ref of the reported slices Delta(t_ref + tau, t_ref), each < duration. */
+  refTimes: number[];
 }
 
 export interface Spec {

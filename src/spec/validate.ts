@@ -5,16 +5,21 @@
  *
  * The simple per-field rules live in `SPEC_TABLES`, which mirror schema/spec.schema.json keyword
  * for keyword; tests/spec.test.ts checks that the two agree. Checks that JSON Schema cannot state
- * (lengths that depend on `rank`, symmetry, positive semidefiniteness, multiples of `dt`, indices
- * below `N`, the phi registry, memory) are written out below.
+ * (lengths that depend on `rank` or `P`, symmetry, positive (semi)definiteness, multiples of `dt`,
+ * indices below `N`, ordered schedule times, the phi registry, memory) are written out below.
  */
-import { phiNames } from '../phi.js';
+import { getPhi, phiNames } from '../phi.js';
 import { covarianceMatrix, symmetricEigenvalues, componentNames } from '../sim/lowrank-vectors.js';
+import { autoReadoutScale, minReadoutVariance, readoutScaleAdmissible, symmetricEigen } from '../sim/multiregion-vectors.js';
 import { canonicalJson, specHash } from './hash.js';
 import type {
+  DmftSettings,
   InitSettings,
   LowRankModel,
   Model,
+  MultiregionInputStep,
+  MultiregionInteractions,
+  MultiregionModel,
   QuadratureSettings,
   RandomModel,
   SimulationSettings,
@@ -97,7 +102,22 @@ export type FieldRule =
   /** Rank-length vector, or a number when rank = 1 (schema: $ref vectorR). Optional ones default to zeros. */
   | { type: 'vectorR' }
   /** Rank x rank matrix, or a number when rank = 1 (schema: $ref matrixR). Optional ones default to zeros. */
-  | { type: 'matrixR' };
+  | { type: 'matrixR' }
+  /**
+   * One number per region, or a single number for every region (schema: oneOf [number, array of
+   * numbers], both with the bounds of `items`); with `auto`, also the string "auto".
+   */
+  | { type: 'perRegion'; items: NumberRule; auto?: true; default?: number | 'auto' }
+  /** P, P x P or P x P x P nested arrays of finite numbers (schema: $ref vectorP, matrixP, tensorP). */
+  | { type: 'arrayP'; ref: 'vectorP' | 'matrixP' | 'tensorP' }
+  /** P signs, each 1 or -1 (schema: array of enum [1, -1]). */
+  | { type: 'signsP' }
+  /** A table's object or a $defs array, or null; missing means null (schema: oneOf [null, $ref], default null). */
+  | { type: 'refOrNull'; ref: string }
+  /** One of several tables told apart by their field "kind" (schema: oneOf over the $refs). */
+  | { type: 'union'; kinds: Readonly<Record<string, string>> }
+  /** A non-empty array of objects of one table (schema: array, minItems 1, items $ref). */
+  | { type: 'list'; ref: string };
 
 /** @internal */
 export interface Table {
@@ -107,6 +127,9 @@ export interface Table {
 
 const MAX_SEED = Number.MAX_SAFE_INTEGER; // 2^53 - 1
 const MAX_RANK = 16;
+const MAX_P = 16;
+/** Largest time grid of the multiregion two-time DMFT (round(duration / dt) + 1 points). */
+export const MAX_DMFT_POINTS = 200000;
 const MAX_N = 100000;
 const IDENT = '^[A-Za-z][A-Za-z0-9_-]*$';
 
@@ -114,6 +137,8 @@ const N_RULE: NumberRule = { type: 'integer', minimum: 1, maximum: MAX_N };
 const G_RULE: NumberRule = { type: 'number', minimum: 0, maximum: 100 };
 const PHI_RULE: FieldRule = { type: 'string', pattern: IDENT };
 
+/** Default `simulation.dt` of model kind multiregion (with method "euler"; spec 02 §1.5). */
+const MULTIREGION_DT = 0.05;
 /** Default `simulation.traceUnits` (units >= N are dropped). */
 const DEFAULT_TRACE_UNITS: readonly number[] = [0, 1, 2, 3, 4];
 /** Default `simulation.lags` (rounded to multiples of sampleEvery; lags >= tMeasure dropped). */
@@ -123,6 +148,14 @@ const DEFAULT_LAGS: readonly number[] = [0, 0.5, 1, 2, 4, 8, 16];
 export const MODEL_KINDS: Readonly<Record<string, string>> = {
   random: 'randomModel',
   lowrank: 'lowrankModel',
+  multiregion: 'multiregionModel',
+};
+
+/** @internal Kinds of `model.interactions` (multiregion) and the table of each. */
+export const INTERACTION_KINDS: Readonly<Record<string, string>> = {
+  tensor: 'tensorInteractions',
+  symmetric: 'symmetricInteractions',
+  ab: 'abInteractions',
 };
 
 /** @internal The per-field rules; the table named `spec` is the root. */
@@ -169,6 +202,56 @@ export const SPEC_TABLES: Readonly<Record<string, Table>> = {
       II: { type: 'number', minimum: 0, default: 0 },
     },
   },
+  multiregionModel: {
+    required: ['kind', 'P', 'N', 'g', 'phi', 'interactions'],
+    fields: {
+      kind: { type: 'const', const: 'multiregion' },
+      P: { type: 'integer', minimum: 1, maximum: MAX_P },
+      N: N_RULE,
+      g: { type: 'perRegion', items: G_RULE },
+      phi: PHI_RULE,
+      interactions: { type: 'union', kinds: INTERACTION_KINDS },
+      T: { type: 'arrayP', ref: 'tensorP' },
+      U: { type: 'arrayP', ref: 'tensorP' },
+      readoutScale: { type: 'perRegion', items: { type: 'number', exclusiveMinimum: 0 }, auto: true, default: 'auto' },
+      crossDisorder: { type: 'refOrNull', ref: 'matrixP' },
+      coupling: { type: 'enum', enum: ['independent', 'shared'], default: 'independent' },
+      start: { type: 'ref', ref: 'multiregionStart' },
+      input: { type: 'refOrNull', ref: 'multiregionInput' },
+    },
+  },
+  tensorInteractions: {
+    required: ['kind', 'T'],
+    fields: { kind: { type: 'const', const: 'tensor' }, T: { type: 'arrayP', ref: 'tensorP' } },
+  },
+  symmetricInteractions: {
+    required: ['kind', 'c'],
+    fields: { kind: { type: 'const', const: 'symmetric' }, c: { type: 'arrayP', ref: 'matrixP' } },
+  },
+  abInteractions: {
+    required: ['kind', 'a', 'b', 'signs'],
+    fields: {
+      kind: { type: 'const', const: 'ab' },
+      a: { type: 'arrayP', ref: 'vectorP' },
+      b: { type: 'arrayP', ref: 'vectorP' },
+      signs: { type: 'signsP' },
+    },
+  },
+  multiregionStart: {
+    required: [],
+    fields: {
+      S: { type: 'arrayP', ref: 'matrixP' },
+      sigma0: { type: 'perRegion', items: { type: 'number', minimum: 0 }, default: 1 },
+    },
+  },
+  multiregionInput: {
+    required: ['V', 'schedule'],
+    fields: { V: { type: 'arrayP', ref: 'matrixP' }, schedule: { type: 'list', ref: 'inputStep' } },
+  },
+  inputStep: {
+    required: ['t', 'I'],
+    fields: { t: { type: 'number', minimum: 0 }, I: { type: 'arrayP', ref: 'vectorP' } },
+  },
   simulation: {
     required: [],
     fields: {
@@ -207,6 +290,17 @@ export const SPEC_TABLES: Readonly<Record<string, Table>> = {
       maxIter: { type: 'integer', minimum: 1, maximum: 100000, default: 200 },
       tauMax: { type: 'number', exclusiveMinimum: 0, default: 20 },
       tauPoints: { type: 'integer', minimum: 2, maximum: 100000, default: 201 },
+      dmft: { type: 'ref', ref: 'dmft' },
+    },
+  },
+  dmft: {
+    required: [],
+    fields: {
+      dt: { type: 'number', exclusiveMinimum: 0, maximum: 0.1, default: 0.05 },
+      duration: { type: 'number', exclusiveMinimum: 0, default: 150 },
+      window: { type: 'number', minimum: 0, default: 50 },
+      checkWindow: { type: 'boolean', default: true },
+      refTimes: { type: 'array', items: { type: 'number', minimum: 0 }, uniqueItems: true, default: [] },
     },
   },
   quadrature: {
@@ -229,6 +323,8 @@ const MULTIPLE_TOL = 1e-9;
 const SYM_TOL = 1e-12;
 /** Eigenvalues down to -PSD_TOL * (largest |eigenvalue|) count as zero. */
 const PSD_TOL = 1e-10;
+/** A matrix is positive definite when its smallest eigenvalue exceeds PD_TOL * (largest |eigenvalue|). */
+const PD_TOL = 1e-12;
 
 // ---------------------------------------------------------------------------------------------
 // Issue collection and message formatting
@@ -359,10 +455,24 @@ const HOME: Readonly<Record<string, string>> = {
   lowrankModel: 'model',
   lowrankMeans: 'model.means',
   lowrankCov: 'model.cov',
+  multiregionModel: 'model',
+  tensorInteractions: 'model.interactions',
+  symmetricInteractions: 'model.interactions',
+  abInteractions: 'model.interactions',
+  multiregionStart: 'model.start',
+  multiregionInput: 'model.input',
+  inputStep: 'model.input.schedule',
   simulation: 'simulation',
   init: 'simulation.init',
   theory: 'theory',
   quadrature: 'theory.quadrature',
+  dmft: 'theory.dmft',
+};
+
+/** Objects whose table is picked by their field "kind": where they sit, and what their kinds are called. */
+const UNIONS: Readonly<Record<string, { label: string; kinds: Readonly<Record<string, string>> }>> = {
+  model: { label: 'model kind', kinds: MODEL_KINDS },
+  'model.interactions': { label: 'interactions kind', kinds: INTERACTION_KINDS },
 };
 
 /** A hint for a field name that is not valid here but is valid elsewhere ("it belongs in simulation"). */
@@ -372,8 +482,9 @@ function elsewhere(key: string, tableName: string, path: string): string | undef
   const tables = Object.keys(SPEC_TABLES).sort((a, b) => below(a) - below(b));
   for (const t of tables) {
     if (t === tableName || !Object.hasOwn(SPEC_TABLES[t].fields, key)) continue;
-    const kind = Object.keys(MODEL_KINDS).find((k) => MODEL_KINDS[k] === t);
-    if (kind !== undefined && path === 'model') return `it is a field of model kind "${kind}"`;
+    const union = Object.hasOwn(UNIONS, path) ? UNIONS[path] : undefined;
+    const kind = union && Object.keys(union.kinds).find((k) => union.kinds[k] === t);
+    if (union && kind !== undefined) return `it is a field of ${union.label} "${kind}"`;
     if (HOME[t] === path) continue;
     return `it belongs in ${HOME[t] === '' ? 'the top level' : HOME[t]}`;
   }
@@ -404,8 +515,26 @@ function describeRule(rule: FieldRule): string {
       return 'an array of numbers, one per rank (a single number when rank = 1)';
     case 'matrixR':
       return 'a rank x rank array of arrays of numbers (a single number when rank = 1)';
+    case 'perRegion':
+      return `${describeNumber(rule.items)} or an array of such numbers, one per region${rule.auto ? ', or "auto"' : ''}`;
+    case 'arrayP':
+      return ARRAY_P_TEXT[rule.ref];
+    case 'signsP':
+      return 'an array of signs, each 1 or -1, one per region';
+    case 'refOrNull':
+      return `null or ${rule.ref in ARRAY_P_TEXT ? ARRAY_P_TEXT[rule.ref] : `an object with fields ${Object.keys(SPEC_TABLES[rule.ref].fields).join(', ')}`}`;
+    case 'union':
+      return `an object with a field "kind" (${quoteList(Object.keys(rule.kinds))})`;
+    case 'list':
+      return `a non-empty array of objects with fields ${Object.keys(SPEC_TABLES[rule.ref].fields).join(', ')}`;
   }
 }
+
+const ARRAY_P_TEXT: Readonly<Record<string, string>> = {
+  vectorP: 'an array of numbers, one per region',
+  matrixP: 'a P x P array of arrays of numbers',
+  tensorP: 'a P x P x P array of arrays of arrays of numbers',
+};
 
 function describeArray(items: NumberRule): string {
   const each = describeNumber(items)
@@ -563,13 +692,18 @@ function readSpec(ctx: Ctx, input: unknown): Spec | undefined {
 
   const model = input.model === undefined ? undefined : readModel(ctx, 'model', input.model);
   const N = model?.N ?? validN(input.model);
-  const sim = readSimulation(ctx, 'simulation', input.simulation, N, model?.kind ?? modelKind(input.model));
-  const theory = readTheory(ctx, 'theory', input.theory);
+  const kind = model?.kind ?? modelKind(input.model);
+  const sim = readSimulation(ctx, 'simulation', input.simulation, N, kind);
+  const theory = readTheory(ctx, 'theory', input.theory, kind);
 
   if (seed !== undefined && sim.networks !== undefined && seed > MAX_SEED - (sim.networks - 1)) {
     ctx.bad('seed', seed, `<= 2^53 - ${sim.networks} so that every network seed (seed .. seed + networks - 1) stays below 2^53`);
   }
-  if (N !== undefined && sim.precision !== undefined) checkMemory(ctx, N, sim.precision);
+  if (N !== undefined && sim.precision !== undefined) {
+    // a multiregion model needs P (and its coupling) to count its matrices: checked once it is valid
+    if (model?.kind === 'multiregion') checkMemory(ctx, N, sim.precision, multiregionMatrices(model));
+    else if (kind !== 'multiregion') checkMemory(ctx, N, sim.precision);
+  }
 
   if (ctx.issues.length || seed === undefined || !model || !sim.value || !theory) return undefined;
   const spec: Spec = { dmftlab: SPEC_VERSION as 1, seed, model, simulation: sim.value, theory };
@@ -587,27 +721,49 @@ function modelKind(m: unknown): string | undefined {
   return isObj(m) && typeof m.kind === 'string' ? m.kind : undefined;
 }
 
-function checkMemory(ctx: Ctx, N: number, precision: 'f64' | 'f32'): void {
-  const bytesOf = (n: number, b: number) => n * (Math.ceil(n / 4) * 4) * b;
-  const maxN = (b: number) => {
-    let n = Math.floor(Math.sqrt(COUPLING_MEMORY_LIMIT / b));
-    while (bytesOf(n, b) > COUPLING_MEMORY_LIMIT) n--;
+/** The N x N matrices a multiregion simulation stores (see docs/SPEC.md, Memory). */
+interface MatrixCount {
+  /** How many N x N matrices. */
+  count: number;
+  /** What they are, for the message. */
+  what: string;
+  /** Whether coupling "shared" (one matrix) is possible for this model and would save memory. */
+  sharedHelps: boolean;
+}
+
+function multiregionMatrices(m: MultiregionModel): MatrixCount {
+  if (m.coupling === 'shared') return { count: 1, what: 'one matrix shared by the regions', sharedHelps: false };
+  let cross = 0;
+  m.crossDisorder?.forEach((row, a) => row.forEach((x, b) => (cross += a !== b && x > 0 ? 1 : 0)));
+  const what = `one per region${cross ? ` and one per cross-region block with g_ab > 0` : ''}`;
+  return { count: m.P + cross, what, sharedHelps: m.P > 1 && !m.crossDisorder && !m.input && isOddPhi(m.phi) };
+}
+
+function checkMemory(ctx: Ctx, N: number, precision: 'f64' | 'f32', mats?: MatrixCount): void {
+  const K = mats?.count ?? 1;
+  const bytesOf = (n: number, b: number, k = K) => k * n * (Math.ceil(n / 4) * 4) * b;
+  const maxN = (b: number, k = K) => {
+    let n = Math.floor(Math.sqrt(COUPLING_MEMORY_LIMIT / b / k));
+    while (bytesOf(n, b, k) > COUPLING_MEMORY_LIMIT) n--;
     return n;
   };
   const b = precision === 'f64' ? 8 : 4;
   const need = bytesOf(N, b);
   if (need <= COUPLING_MEMORY_LIMIT) return;
   const gib = (x: number) => String(Number((x / 2 ** 30).toFixed(2)));
-  const fix =
+  let fix =
     precision === 'f64' && bytesOf(N, 4) <= COUPLING_MEMORY_LIMIT
       ? `set simulation.precision to "f32" (fits up to N = ${maxN(4)}) or use N <= ${maxN(8)}`
       : precision === 'f64'
         ? `use N <= ${maxN(8)}, or N <= ${maxN(4)} with simulation.precision "f32"`
         : `use N <= ${maxN(4)}`;
+  if (mats?.sharedHelps) fix += `, or set model.coupling to "shared" (one matrix: fits up to N = ${maxN(b, 1)})`;
+  const matrices = K === 1 ? `${precision} coupling matrix needs` : `${K} ${precision} coupling matrices (${mats!.what}) need`;
+  const size = K === 1 ? `N x N x ${b} bytes` : `${K} x N x N x ${b} bytes`;
   ctx.add(
     'model.N',
     N,
-    `got ${N}; the ${precision} coupling matrix needs ${gib(need)} GiB (N x N x ${b} bytes), more than the ${gib(COUPLING_MEMORY_LIMIT)} GiB limit: ${fix}`,
+    `got ${N}; the ${matrices} ${gib(need)} GiB (${size}), more than the ${gib(COUPLING_MEMORY_LIMIT)} GiB limit: ${fix}`,
   );
 }
 
@@ -615,26 +771,55 @@ function checkMemory(ctx: Ctx, N: number, precision: 'f64' | 'f32'): void {
 // Model
 // ---------------------------------------------------------------------------------------------
 
-function readModel(ctx: Ctx, path: string, v: unknown): Model | undefined {
-  const kinds = Object.keys(MODEL_KINDS);
+/** An object whose table is picked by its field "kind" (model, interactions): the kind, or undefined after reporting. */
+function readKind(ctx: Ctx, path: string, v: unknown, kinds: Readonly<Record<string, string>>): { kind: string; obj: Obj } | undefined {
+  const names = Object.keys(kinds);
   if (!isObj(v)) {
-    ctx.bad(path, v, `an object with a field "kind" (${quoteList(kinds)})`);
+    ctx.bad(path, v, `an object with a field "kind" (${quoteList(names)})`);
     return undefined;
   }
   const kind = v.kind;
   const kp = child(path, 'kind');
   if (kind === undefined) {
-    ctx.add(kp, undefined, `missing; required: ${quoteList(kinds)}`);
+    ctx.add(kp, undefined, `missing; required: ${quoteList(names)}`);
     return undefined;
   }
-  if (typeof kind !== 'string' || !Object.hasOwn(MODEL_KINDS, kind)) {
-    const near = typeof kind === 'string' ? closest(kind, kinds) : undefined;
-    ctx.bad(kp, kind, `${quoteList(kinds)}${near ? ` (did you mean "${near}"?)` : ''}`);
+  if (typeof kind !== 'string' || !Object.hasOwn(kinds, kind)) {
+    const near = typeof kind === 'string' ? closest(kind, names) : undefined;
+    ctx.bad(kp, kind, `${quoteList(names)}${near ? ` (did you mean "${near}"?)` : ''}`);
     return undefined;
   }
+  return { kind, obj: v };
+}
+
+function readModel(ctx: Ctx, path: string, input: unknown): Model | undefined {
+  const k = readKind(ctx, path, input, MODEL_KINDS);
+  if (!k) return undefined;
+  const { kind, obj: v } = k;
   const tableName = MODEL_KINDS[kind];
   checkKeys(ctx, path, v, tableName, ` for model kind "${kind}"`);
   const N = field(ctx, path, v, tableName, 'N') as number | undefined;
+  if (kind === 'multiregion') {
+    const phi = readPhi(ctx, child(path, 'phi'), v.phi);
+    const mr = readMultiregion(ctx, path, v, phi);
+    if (N === undefined || phi === undefined || !mr) return undefined;
+    const m: MultiregionModel = {
+      kind: 'multiregion',
+      P: mr.P,
+      N,
+      g: mr.g,
+      phi,
+      interactions: mr.interactions,
+      T: mr.T,
+      U: mr.U,
+      readoutScale: mr.readoutScale,
+      crossDisorder: mr.crossDisorder,
+      coupling: mr.coupling,
+      start: mr.start,
+      input: mr.input,
+    };
+    return m;
+  }
   const g = field(ctx, path, v, tableName, 'g') as number | undefined;
   const phi = readPhi(ctx, child(path, 'phi'), v.phi);
   if (kind === 'random') {
@@ -834,6 +1019,379 @@ function checkPsdInline(ctx: Ctx, path: string, c: LowRankModel['cov']): void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Multiregion model (spec 02)
+// ---------------------------------------------------------------------------------------------
+
+type MultiregionParts = Omit<MultiregionModel, 'kind' | 'N' | 'phi'>;
+
+const pNote = (P: number | undefined) => (P === undefined ? '' : ` (model.P = ${P})`);
+
+/**
+ * Nested arrays of `depth` levels with P entries at each level and finite numbers at the bottom;
+ * `elem` adds a condition on each number (returns what it must be, or undefined when fine). Elements
+ * are checked even when P is invalid; lengths only when P is known.
+ */
+function readArrayP(
+  ctx: Ctx,
+  path: string,
+  v: unknown,
+  depth: 1 | 2 | 3,
+  P: number | undefined,
+  elem?: (x: number, idx: number[]) => string | undefined,
+): unknown {
+  const shape = (d: number) => (P === undefined ? '' : `${Array.from({ length: d }, () => P).join(' x ')} `);
+  const what = (d: number) =>
+    d === 1
+      ? `an array of ${P === undefined ? 'numbers, one per region' : `${P} number${P === 1 ? '' : 's'}`}`
+      : `a ${shape(d)}array of ${d === 2 ? 'arrays of numbers' : 'arrays of arrays of numbers'}`;
+  let ok = true;
+  const walk = (x: unknown, p: string, d: number, idx: number[]): unknown => {
+    if (d === 0) {
+      if (typeof x !== 'number' || !Number.isFinite(x)) {
+        ctx.bad(p, x, 'a finite number');
+        ok = false;
+        return x;
+      }
+      const why = elem?.(x, idx);
+      if (why !== undefined) {
+        ctx.bad(p, x, why);
+        ok = false;
+      }
+      return x;
+    }
+    if (!Array.isArray(x)) {
+      ctx.bad(p, x, `${what(d)}${pNote(P)}`);
+      ok = false;
+      return undefined;
+    }
+    if (P !== undefined && x.length !== P) {
+      ctx.bad(p, x, `${what(d)}${pNote(P)}, not ${x.length}`);
+      ok = false;
+      return undefined;
+    }
+    return x.map((y, i) => walk(y, at(p, i), d - 1, [...idx, i]));
+  };
+  const out = walk(v, path, depth, []);
+  return ok && P !== undefined ? out : undefined;
+}
+
+/** A number for every region, or one number for all (or "auto" when the rule allows it). */
+function readPerRegion(ctx: Ctx, path: string, v: unknown, P: number | undefined, rule: FieldRule & { type: 'perRegion' }): number[] | 'auto' | undefined {
+  if (rule.auto && v === 'auto') return 'auto';
+  const want = `${describeNumber(rule.items)} or an array of ${P === undefined ? 'such numbers, one per region' : `${P} such numbers, one per region${pNote(P)}`}${rule.auto ? ', or "auto"' : ''}`;
+  if (typeof v === 'number') {
+    const x = checkNumber(ctx, path, v, rule.items);
+    return x === undefined || P === undefined ? undefined : new Array<number>(P).fill(x);
+  }
+  if (!Array.isArray(v)) {
+    ctx.bad(path, v, want);
+    return undefined;
+  }
+  let ok = true;
+  const out = v.map((x, i) => {
+    const y = checkNumber(ctx, at(path, i), x, rule.items);
+    if (y === undefined) ok = false;
+    return y as number;
+  });
+  if (P !== undefined && v.length !== P) {
+    ctx.bad(path, v, `${want}, not ${v.length}`);
+    return undefined;
+  }
+  return ok && P !== undefined ? out : undefined;
+}
+
+const eye = (P: number) => Array.from({ length: P }, (_, i) => Array.from({ length: P }, (_, j): number => (i === j ? 1 : 0)));
+const zerosP = (P: number) => Array.from({ length: P }, () => new Array<number>(P).fill(0));
+const nearlyEqual = (a: number, b: number) => Math.abs(a - b) <= SYM_TOL * Math.max(1, Math.abs(a), Math.abs(b));
+/** x rounded to 6 significant digits, upwards when rounding to nearest would make it inadmissible. */
+function roundedMinimum(x: number, ok: (y: number) => boolean): number {
+  const near = Number(x.toPrecision(6));
+  if (ok(near)) return near;
+  const e = Math.floor(Math.log10(Math.abs(x))) - 5;
+  return Number((near + 10 ** e).toPrecision(6));
+}
+
+function readMultiregion(ctx: Ctx, path: string, v: Obj, phi: string | undefined): MultiregionParts | undefined {
+  const table = 'multiregionModel';
+  const rules = SPEC_TABLES[table].fields;
+  const P = field(ctx, path, v, table, 'P') as number | undefined;
+  const g =
+    v.g === undefined ? undefined : readPerRegion(ctx, child(path, 'g'), v.g, P, rules.g as FieldRule & { type: 'perRegion' });
+  const gs = g === 'auto' ? undefined : g;
+
+  // interactions -> the full tensor T
+  const ip = child(path, 'interactions');
+  const inter = v.interactions === undefined ? undefined : readInteractions(ctx, ip, v.interactions, P);
+  let T = inter?.T;
+  if (v.T !== undefined) {
+    const tp = child(path, 'T');
+    const given = readArrayP(ctx, tp, v.T, 3, P) as number[][][] | undefined;
+    if (given && T) {
+      const want = T;
+      let first: [number, number, number] | undefined;
+      given.forEach((A, a) => A.forEach((B, b) => B.forEach((x, c) => (first ??= nearlyEqual(x, want[a][b][c]) ? undefined : [a, b, c]))));
+      if (first) {
+        const [a, b, c] = first;
+        ctx.bad(
+          `${tp}[${a}][${b}][${c}]`,
+          given[a][b][c],
+          `${fmt(want[a][b][c])}, the entry of the tensor model.interactions expands to (parseSpec fills model.T from model.interactions; leave it out)`,
+        );
+        T = undefined;
+      }
+    } else T = undefined;
+  }
+
+  // U: symmetric positive definite per region, identity by default
+  const up = child(path, 'U');
+  let U: number[][][] | undefined;
+  if (v.U === undefined) U = P === undefined ? undefined : Array.from({ length: P }, () => eye(P));
+  else {
+    U = readArrayP(ctx, up, v.U, 3, P) as number[][][] | undefined;
+    if (U) {
+      U.forEach((Ua, a) => {
+        let sym = true;
+        for (let b = 0; b < Ua.length; b++) {
+          for (let c = b + 1; c < Ua.length; c++) {
+            if (!nearlyEqual(Ua[b][c], Ua[c][b])) {
+              ctx.bad(`${up}[${a}][${b}][${c}]`, Ua[b][c], `equal to ${up}[${a}][${c}][${b}] = ${fmt(Ua[c][b])} (U[${a}] holds the overlaps <m^{${a}b} m^{${a}c}>, so it is symmetric)`);
+              sym = false;
+            }
+          }
+        }
+        if (!sym) {
+          U = undefined;
+          return;
+        }
+        const ev = symmetricEigen(Ua).values;
+        const lmin = ev[0];
+        const scale = Math.max(...ev.map(Math.abs));
+        if (!(lmin > PD_TOL * scale)) {
+          ctx.add(
+            at(up, a),
+            Ua,
+            `the overlap matrix U[${a}] of region ${a}'s input vectors is not positive definite (smallest eigenvalue ${fmt(Number(lmin.toPrecision(4)))}); must be symmetric positive definite`,
+          );
+          U = undefined;
+        }
+      });
+    }
+  }
+
+  // crossDisorder: g_ab >= 0 off the diagonal, the diagonal equal to g_a
+  let crossDisorder: number[][] | null | undefined = null;
+  if (v.crossDisorder !== undefined && v.crossDisorder !== null) {
+    const cp = child(path, 'crossDisorder');
+    const G = readArrayP(ctx, cp, v.crossDisorder, 2, P, (x, [a, b]) => {
+      if (a === b) {
+        if (gs && !nearlyEqual(x, gs[a])) return `equal to model.g[${a}] = ${fmt(gs[a])} (the diagonal is the within-region disorder g_a; set it in model.g)`;
+        return undefined;
+      }
+      return x >= 0 && x <= (G_RULE.maximum as number)
+        ? undefined
+        : `a number in [0, ${fmt(G_RULE.maximum as number)}] (g_ab, the disorder of the couplings from region ${b} into region ${a})`;
+    }) as number[][] | undefined;
+    crossDisorder = G && gs ? G.map((row, a) => row.map((x, b) => (a === b ? gs[a] : x))) : undefined;
+  }
+
+  const coupling = field(ctx, path, v, table, 'coupling') as MultiregionModel['coupling'] | undefined;
+  const start = readStart(ctx, child(path, 'start'), v.start, P);
+  const input = v.input === undefined || v.input === null ? null : readInput(ctx, child(path, 'input'), v.input, P);
+
+  // readoutScale: "auto" or a value that keeps every region's covariance positive semidefinite
+  const rp = child(path, 'readoutScale');
+  const rs = v.readoutScale === undefined ? 'auto' : readPerRegion(ctx, rp, v.readoutScale, P, rules.readoutScale as FieldRule & { type: 'perRegion' });
+  let readoutScale: number[] | undefined;
+  if (rs !== undefined && T && U && input !== undefined && P !== undefined) {
+    const V = input ? input.V : null;
+    const lambda = Array.from({ length: P }, (_, b) => minReadoutVariance(T!, U!, V, b));
+    const formula = `sqrt(lambda_max(t U[b]^-1 t^T${V ? ' + r r^T' : ''})) with t[a][c] = T[a][b][c]${V ? ', r[a] = V[a][b]' : ''}`;
+    if (rs === 'auto') {
+      readoutScale = lambda.map(autoReadoutScale);
+      const bad = readoutScale.findIndex((x) => !Number.isFinite(x));
+      if (bad >= 0) {
+        ctx.bad(rp, 'auto', `a number: the "auto" rule found no finite readoutScale for region ${bad} (${formula} is not finite)`);
+        readoutScale = undefined;
+      }
+    } else {
+      const scalar = typeof v.readoutScale === 'number';
+      readoutScale = rs;
+      for (let b = 0; b < P; b++) {
+        if (readoutScaleAdmissible(rs[b], lambda[b])) continue;
+        const min = roundedMinimum(Math.sqrt(lambda[b]), (y) => readoutScaleAdmissible(y, lambda[b]));
+        ctx.add(
+          scalar ? rp : at(rp, b),
+          rs[b],
+          `got ${fmt(rs[b])} for region ${b}; must be >= ${fmt(min)} = ${formula.replace(/\[b\]/g, `[${b}]`)}, so that the covariance of region ${b}'s vectors is positive semidefinite (or "auto")`,
+        );
+        readoutScale = undefined;
+        if (scalar) break;
+      }
+    }
+  }
+
+  // the shared matrix needs an odd phi and nothing that couples regions through it
+  if (coupling === 'shared') {
+    const cpath = child(path, 'coupling');
+    if (phi !== undefined && !isOddPhi(phi)) {
+      ctx.bad(cpath, coupling, `"independent" for phi "${phi}", which is not odd (one shared matrix with permutations is valid only for an odd phi, spec 02 §1.4)`);
+    }
+    if (v.crossDisorder !== undefined && v.crossDisorder !== null) {
+      ctx.bad(cpath, coupling, `"independent" when model.crossDisorder is given (the shared matrix has no blocks between regions)`);
+    }
+    if (v.input !== undefined && v.input !== null) {
+      ctx.bad(cpath, coupling, `"independent" when model.input is given (biased inputs make the shared matrix couple the regions, spec 02 §1.4)`);
+    }
+  }
+
+  if (
+    P === undefined ||
+    !gs ||
+    !inter ||
+    !T ||
+    !U ||
+    !readoutScale ||
+    crossDisorder === undefined ||
+    coupling === undefined ||
+    !start ||
+    input === undefined
+  ) {
+    return undefined;
+  }
+  return { P, g: gs, interactions: inter.interactions, T, U, readoutScale, crossDisorder, coupling, start, input };
+}
+
+/** Whether phi is odd: the built-in ones are; a registered one is tested at a few points. */
+function isOddPhi(name: string): boolean {
+  if (name === 'tanh' || name === 'erf' || name === 'linear') return true;
+  const f = getPhi(name).f;
+  if (!(Math.abs(f(0)) <= 1e-12)) return false;
+  return [0.1, 0.5, 1, 2, 3.7].every((x) => {
+    const y = f(x);
+    return Math.abs(y + f(-x)) <= 1e-12 * Math.max(1, Math.abs(y));
+  });
+}
+
+function readInteractions(
+  ctx: Ctx,
+  path: string,
+  input: unknown,
+  P: number | undefined,
+): { interactions: MultiregionInteractions; T: number[][][] | undefined } | undefined {
+  const k = readKind(ctx, path, input, INTERACTION_KINDS);
+  if (!k) return undefined;
+  const { kind, obj: v } = k;
+  checkKeys(ctx, path, v, INTERACTION_KINDS[kind], ` for interactions kind "${kind}"`);
+  const wrap = (T: number[][][] | undefined, interactions: MultiregionInteractions | undefined) =>
+    interactions && T ? { interactions, T } : undefined;
+  const fromC = (c: number[][]) => c.map((row, a) => row.map((cab) => c.map((_, cc): number => (cc === a ? cab : 0))));
+  if (kind === 'tensor') {
+    const T = v.T === undefined ? undefined : (readArrayP(ctx, child(path, 'T'), v.T, 3, P) as number[][][] | undefined);
+    return wrap(T, T && { kind: 'tensor', T: T.map((A) => A.map((B) => B.slice())) });
+  }
+  if (kind === 'symmetric') {
+    const cp = child(path, 'c');
+    let c = v.c === undefined ? undefined : (readArrayP(ctx, cp, v.c, 2, P) as number[][] | undefined);
+    if (c) {
+      const cm = c;
+      for (let a = 0; a < cm.length; a++) {
+        for (let b = a + 1; b < cm.length; b++) {
+          if (!nearlyEqual(cm[a][b], cm[b][a])) {
+            ctx.bad(`${cp}[${a}][${b}]`, cm[a][b], `equal to ${cp}[${b}][${a}] = ${fmt(cm[b][a])} (symmetric interactions need a symmetric c)`);
+            c = undefined;
+          }
+        }
+      }
+    }
+    return wrap(c && fromC(c), c && { kind: 'symmetric', c: c.map((row) => row.slice()) });
+  }
+  // kind 'ab': c = u u^T + diag(a - b), u = signs * sqrt(b), so c[i][i] = a_i
+  const a = v.a === undefined ? undefined : (readArrayP(ctx, child(path, 'a'), v.a, 1, P) as number[] | undefined);
+  const bOk =
+    v.b === undefined
+      ? undefined
+      : (readArrayP(ctx, child(path, 'b'), v.b, 1, P, (x, [i]) =>
+          x >= 0 ? undefined : `>= 0 (b_${i} = u_${i}^2, the square of region ${i}'s cross coupling)`,
+        ) as number[] | undefined);
+  let signs: (1 | -1)[] | undefined;
+  if (v.signs !== undefined) {
+    const sp = child(path, 'signs');
+    const arr = readArrayP(ctx, sp, v.signs, 1, P, (x) => (x === 1 || x === -1 ? undefined : '1 or -1')) as number[] | undefined;
+    signs = arr as (1 | -1)[] | undefined;
+  }
+  if (!a || !bOk || !signs) return undefined;
+  // c[i][j] = u_i u_j = signs_i signs_j sqrt(b_i b_j) off the diagonal (one rounding: sqrt(2.5 * 2.5) = 2.5)
+  const bb = bOk;
+  const sg = signs;
+  const c = a.map((aa, i) => a.map((_, j) => (i === j ? aa : sg[i] * sg[j] * Math.sqrt(bb[i] * bb[j]))));
+  return wrap(fromC(c), { kind: 'ab', a: a.slice(), b: bb.slice(), signs: signs.slice() });
+}
+
+function readStart(ctx: Ctx, path: string, v: unknown, P: number | undefined): MultiregionModel['start'] | undefined {
+  const o = section(ctx, path, v, 'multiregionStart');
+  if (!o) return undefined;
+  const S = o.S === undefined ? (P === undefined ? undefined : zerosP(P)) : (readArrayP(ctx, child(path, 'S'), o.S, 2, P) as number[][] | undefined);
+  const rule = SPEC_TABLES.multiregionStart.fields.sigma0 as FieldRule & { type: 'perRegion' };
+  const sg =
+    o.sigma0 === undefined
+      ? P === undefined
+        ? undefined
+        : new Array<number>(P).fill(rule.default as number)
+      : readPerRegion(ctx, child(path, 'sigma0'), o.sigma0, P, rule);
+  if (!S || !sg || sg === 'auto') return undefined;
+  return { S, sigma0: sg };
+}
+
+/** The input section; undefined when invalid (null, meaning no input, is decided by the caller). */
+function readInput(ctx: Ctx, path: string, v: unknown, P: number | undefined): MultiregionModel['input'] | undefined {
+  if (!isObj(v)) {
+    ctx.bad(path, v, `null or an object with fields ${Object.keys(SPEC_TABLES.multiregionInput.fields).join(', ')}`);
+    return undefined;
+  }
+  checkKeys(ctx, path, v, 'multiregionInput');
+  const V = v.V === undefined ? undefined : (readArrayP(ctx, child(path, 'V'), v.V, 2, P) as number[][] | undefined);
+  const sp = child(path, 'schedule');
+  let schedule: MultiregionInputStep[] | undefined;
+  if (v.schedule !== undefined) {
+    const list = v.schedule;
+    const want = describeRule(SPEC_TABLES.multiregionInput.fields.schedule);
+    if (!Array.isArray(list) || list.length === 0) ctx.bad(sp, list, `${want}, the first with t = 0`);
+    else {
+      let ok = true;
+      let prev: number | undefined;
+      const steps = list.map((step, k): MultiregionInputStep | undefined => {
+        const kp = at(sp, k);
+        if (!isObj(step)) {
+          ctx.bad(kp, step, `an object with fields ${Object.keys(SPEC_TABLES.inputStep.fields).join(', ')}`);
+          ok = false;
+          prev = undefined;
+          return undefined;
+        }
+        checkKeys(ctx, kp, step, 'inputStep');
+        let t = field(ctx, kp, step, 'inputStep', 't') as number | undefined;
+        const I = step.I === undefined ? undefined : (readArrayP(ctx, child(kp, 'I'), step.I, 1, P) as number[] | undefined);
+        if (t !== undefined && k === 0 && t !== 0) {
+          ctx.bad(child(kp, 't'), t, '0 (the schedule starts at t = 0)');
+          t = undefined;
+        } else if (t !== undefined && prev !== undefined && !(t > prev)) {
+          ctx.bad(child(kp, 't'), t, `> ${sp}[${k - 1}].t = ${fmt(prev)} (times strictly increasing)`);
+          t = undefined;
+        }
+        prev = t ?? (typeof step.t === 'number' && Number.isFinite(step.t) ? step.t : undefined);
+        if (t === undefined || !I) {
+          ok = false;
+          return undefined;
+        }
+        return { t, I };
+      });
+      if (ok) schedule = steps as MultiregionInputStep[];
+    }
+  }
+  if (!V || !schedule) return undefined;
+  return { V, schedule };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Simulation
 // ---------------------------------------------------------------------------------------------
 
@@ -853,8 +1411,10 @@ function readSimulation(
   const o = section(ctx, path, v, 'simulation');
   if (!o) return {};
   const f = (k: string) => field(ctx, path, o, 'simulation', k);
-  const method = f('method') as SimulationSettings['method'] | undefined;
-  const dt = f('dt') as number | undefined;
+  // multiregion defaults to the reference scheme: forward Euler with dt = 0.05 (spec 02 §1.5)
+  const mr = kind === 'multiregion';
+  const method = (mr && o.method === undefined ? 'euler' : f('method')) as SimulationSettings['method'] | undefined;
+  const dt = (mr && o.dt === undefined ? MULTIREGION_DT : f('dt')) as number | undefined;
   const precision = f('precision') as SimulationSettings['precision'] | undefined;
   const tBurn = f('tBurn') as number | undefined;
   const tMeasure = f('tMeasure') as number | undefined;
@@ -972,6 +1532,10 @@ function readInit(ctx: Ctx, path: string, v: unknown, kind: string | undefined):
     ctx.bad(child(path, 'kind'), ik, `"random" for model kind "${kind}" ("branch" starts along m_1 and needs model kind "lowrank")`);
     return undefined;
   }
+  if (kind === 'multiregion' && scale !== undefined && scale !== 1) {
+    ctx.bad(child(path, 'scale'), scale, `1 (the default) for model kind "multiregion": its initial state is set by model.start (S and sigma0)`);
+    return undefined;
+  }
   if (ik === undefined || scale === undefined || sign === undefined || c === undefined) return undefined;
   return { kind: ik, scale, sign, c };
 }
@@ -980,7 +1544,7 @@ function readInit(ctx: Ctx, path: string, v: unknown, kind: string | undefined):
 // Theory
 // ---------------------------------------------------------------------------------------------
 
-function readTheory(ctx: Ctx, path: string, v: unknown): TheorySettings | undefined {
+function readTheory(ctx: Ctx, path: string, v: unknown, kind: string | undefined): TheorySettings | undefined {
   const o = section(ctx, path, v, 'theory');
   if (!o) return undefined;
   const f = (k: string) => field(ctx, path, o, 'theory', k);
@@ -1002,8 +1566,54 @@ function readTheory(ctx: Ctx, path: string, v: unknown): TheorySettings | undefi
   const maxIter = f('maxIter') as number | undefined;
   const tauMax = f('tauMax') as number | undefined;
   const tauPoints = f('tauPoints') as number | undefined;
-  if (!quadrature || tol === undefined || maxIter === undefined || tauMax === undefined || tauPoints === undefined) {
+  // theory.dmft: read (and filled) for multiregion models only, so other specs keep their canonical form
+  const dp = child(path, 'dmft');
+  let dmft: DmftSettings | undefined;
+  let dmftOk = true;
+  if (kind !== undefined && Object.hasOwn(MODEL_KINDS, kind) && kind !== 'multiregion' && o.dmft !== undefined) {
+    ctx.add(dp, o.dmft, `only read for model kind "multiregion" (two-time DMFT settings); remove it for model kind "${kind}"`);
+    dmftOk = false;
+  } else if (kind === 'multiregion' || o.dmft !== undefined) {
+    dmft = readDmft(ctx, dp, o.dmft);
+    dmftOk = dmft !== undefined;
+  }
+  if (!quadrature || tol === undefined || maxIter === undefined || tauMax === undefined || tauPoints === undefined || !dmftOk) {
     return undefined;
   }
-  return { quadrature, tol, maxIter, tauMax, tauPoints };
+  const out: TheorySettings = { quadrature, tol, maxIter, tauMax, tauPoints };
+  if (dmft && kind === 'multiregion') out.dmft = dmft;
+  return out;
+}
+
+function readDmft(ctx: Ctx, path: string, v: unknown): DmftSettings | undefined {
+  const o = section(ctx, path, v, 'dmft');
+  if (!o) return undefined;
+  const f = (k: string) => field(ctx, path, o, 'dmft', k);
+  const dt = f('dt') as number | undefined;
+  let duration = f('duration') as number | undefined;
+  const window = f('window') as number | undefined;
+  const checkWindow = f('checkWindow') as boolean | undefined;
+  let refTimes = f('refTimes') as number[] | undefined;
+  if (dt !== undefined && duration !== undefined) {
+    const Nt = Math.round(duration / dt) + 1;
+    if (Nt > MAX_DMFT_POINTS) {
+      ctx.bad(
+        child(path, 'duration'),
+        duration,
+        `<= ${fmt(tidy((MAX_DMFT_POINTS - 1) * dt))} at theory.dmft.dt = ${fmt(dt)}: the grid would have round(duration / dt) + 1 = ${Nt} points, more than ${MAX_DMFT_POINTS} (raise dt or shorten duration)`,
+      );
+      duration = undefined;
+    }
+  }
+  if (refTimes && duration !== undefined) {
+    const D = duration;
+    refTimes.forEach((t, i) => {
+      if (t >= D) {
+        ctx.bad(at(child(path, 'refTimes'), i), t, `< theory.dmft.duration = ${fmt(D)}`);
+        refTimes = undefined;
+      }
+    });
+  }
+  if (dt === undefined || duration === undefined || window === undefined || checkWindow === undefined || !refTimes) return undefined;
+  return { dt, duration, window, checkWindow, refTimes };
 }

@@ -19,5 +19,7 @@ export function solveSpec(spec: Spec): TheoryResult {
       return solveRandom(m, spec.theory, { averager });
     case 'lowrank':
       return solveLowRank(m, spec.theory, { averager });
+    case 'multiregion':
+      throw new Error('dmftlab: model kind multiregion: theory is not implemented yet');
   }
 }
