@@ -398,3 +398,12 @@ test('invalid input is rejected with the field, the value and the range; a blow-
     assert.throws(() => solveMultiregionDmft({ ...p, T: new Float64Array(8).fill(1e154) }, { ...o, sigma0: [0, 0], engine }), /non-finite value at step \d+/);
   }
 });
+
+test('no variance at all: slices are 0, not NaN, with a note; engine auto uses the Wasm kernel once instantiated', async () => {
+  await kernel();
+  const r = solveMultiregionDmft(multiregionParams(1, [1.5], [0]), { dt: 0.05, Nt: 50, Sinit: [0], sigma0: [0], refSteps: [0, 10] });
+  assert.equal(r.diagnostics.engine, 'wasm-simd');
+  for (const s of r.slices) for (const x of s.normalized[0]) assert.equal(x, 0);
+  assert.ok(r.diagnostics.notes.some((n) => /D = 0/.test(n)));
+  assert.equal(r.D[49][0], 0);
+});

@@ -15,8 +15,9 @@
  *   part <v^2> Ĩ(t) Ĩ(s) of Δ is carried by the two-point recursion itself, exactly like the structured
  *   part: the input is one more filtered "current" with drive I, so K gets <v^2> I_{k+1} I_i (the input term
  *   of §2.3), Γ(t, 0) gets <v^2> I(t) Ĩ_0 and D_0 gets <v^2> Ĩ_0^2. With g = 0 and sigma0 = 0 the discrete
- *   Δ(t_k, t_i) then equals sum U S_k S_i + <v^2> Ĩ_k Ĩ_i off the diagonal (to rounding), and the diagonal
- *   follows the Euler rule of item 3 (tests/mrdmft.test.ts).
+ *   Γ[k][i] then equals sum U H_k S_i + <v^2> I_k Ĩ_i, D follows the Euler rule of item 3, and
+ *   Δ[k][i] = A_ki + (1-dt)^(k-i) (D_i - A_ii) with A_ki = sum U S_k S_i + <v^2> Ĩ_k Ĩ_i, to rounding
+ *   (tests/mrdmft.test.ts); D_k - A_kk is O(dt) in transients and 0 at fixed points.
  */
 import { wasmKernelOrNull, type Kernel } from '../../core/wasm.js';
 import type { InputSchedule, MultiregionParams } from './types.js';
@@ -60,7 +61,10 @@ export interface DmftSlice {
   tau: Float64Array;
   /** per region */
   delta: Float64Array[];
-  /** Δ̂ = Δ(t_r + τ, t_r) / sqrt(D(t_r + τ) D(t_r)) (spec §8), per region; may exceed 1 by O(dt) (spec §3.4) */
+  /**
+   * Δ̂ = Δ(t_r + τ, t_r) / sqrt(D(t_r + τ) D(t_r)) (spec §8), per region; may exceed 1 by O(dt) (spec §3.4);
+   * 0 where a variance is 0 (then Δ = 0 too), with a note
+   */
   normalized: Float64Array[];
 }
 
@@ -383,13 +387,23 @@ export function solveMultiregionDmft(params: MultiregionParams, opts: Multiregio
   }
 
   const D = perStep(raw.D, P, Nt);
+  let zeroVariance = false;
   const slices: DmftSlice[] = s.refs.map((r, j) => {
     const L = r.len;
     const blk = raw.slices[j];
     const delta = Array.from({ length: P }, (_, a) => blk.slice(a * L, (a + 1) * L));
-    const normalized = delta.map((d, a) => d.map((x, lag) => x / Math.sqrt(raw.D[a * Nt + r.step + lag] * raw.D[a * Nt + r.step])));
+    const normalized = delta.map((d, a) =>
+      d.map((x, lag) => {
+        const den = Math.sqrt(raw.D[a * Nt + r.step + lag] * raw.D[a * Nt + r.step]);
+        if (den > 0) return x / den;
+        zeroVariance = true;
+        return 0;
+      }),
+    );
     return { refStep: r.step, tRef: r.step * dt, tau: Float64Array.from({ length: L }, (_, l) => l * dt), delta, normalized };
   });
+
+  if (zeroVariance) notes.push('normalized slices: D = 0 at some time (no variance), Δ̂ set to 0 there');
 
   let triangle: DmftTriangle | null = null;
   if (raw.tri) {
