@@ -6,8 +6,9 @@
 // Run (from the repository root):
 //   node scripts/build.mjs && node dist/bench/mrdmft.js
 //
-// Prints the machine, the medians (tinybench for dmftlab; numpy times itself with perf_counter, median of
-// 7 runs in one process, excluding Python start-up and imports) and the largest difference between
+// Prints the machine, the medians (wall clock: tinybench for dmftlab, perf_counter for numpy, which times 7
+// runs in one process, excluding Python start-up and imports; CPU time: process.cpuUsage over 9 runs,
+// time.process_time for numpy) and the largest difference between
 // numpy's and dmftlab's S and D (both implement the same recursion, so they agree to rounding).
 import { Bench } from 'tinybench';
 import os from 'node:os';
@@ -40,7 +41,7 @@ const py = spawnSync('python3', ['bench/numpy/mrdmft.py', pfile], {
   maxBuffer: 1 << 28,
 });
 if (py.status !== 0) throw new Error(`numpy benchmark failed: ${py.stderr}`);
-const np = JSON.parse(py.stdout) as { seconds: number[]; median: number; numpy: string; S: number[][]; D: number[][] };
+const np = JSON.parse(py.stdout) as { seconds: number[]; median: number; cpu: number[]; cpuMedian: number; numpy: string; S: number[][]; D: number[][] };
 
 const wasmRes = solveMultiregionDmft(params, { ...opts, engine: 'wasm' });
 const refRes = solveMultiregionDmft(params, { ...opts, engine: 'reference' });
@@ -86,6 +87,22 @@ bench.add('asin JS Math.asin', () => {
 await bench.run();
 kernel.arena.release(mark);
 
+// CPU time (user + system of this process) per run, median of 9: on a shared, loaded machine the wall
+// clock also counts the time spent waiting for a core (TOOLCHAIN.md §3), CPU time does not
+const cpuMedian = (engine: 'wasm' | 'reference'): number => {
+  const t: number[] = [];
+  for (let r = 0; r < 9; r++) {
+    const c0 = process.cpuUsage();
+    solveMultiregionDmft(params, { ...opts, engine });
+    const c = process.cpuUsage(c0);
+    t.push((c.user + c.system) / 1000);
+  }
+  return t.sort((a, b) => a - b)[4];
+};
+const wasmCpu = cpuMedian('wasm');
+const refCpu = cpuMedian('reference');
+const npCpu = np.cpuMedian * 1000;
+
 const median = (name: string): number => {
   const r = bench.tasks.find((x) => x.name === name)?.result;
   if (!r || !('latency' in r)) throw new Error(`${name}: no result`);
@@ -106,12 +123,12 @@ console.log(`cpu: ${cpus[0]?.model ?? '?'}, ${cpus.length} logical cores; load a
 console.log(`problem: P = ${P}, g = ${g}, T = [${T.join(', ')}], U = I, dt = ${opts.dt}, Nt = ${opts.Nt}, no window, S_init = [${opts.Sinit}], sigma0 = [${opts.sigma0}]`);
 console.log(`end state: S = [${Array.from(wasmRes.S[opts.Nt - 1]).map((x) => x.toFixed(4))}], D = [${Array.from(wasmRes.D[opts.Nt - 1]).map((x) => x.toFixed(4))}]`);
 console.log(`max |numpy - dmftlab|: S ${dS.toExponential(2)}, D ${dD.toExponential(2)}; max |TS reference - Wasm| (S, D): ${dRef.toExponential(2)}\n`);
-console.log('| implementation | median (ms) | samples | vs wasm-simd |');
-console.log('|---|---:|---:|---:|');
-console.log(`| dmftlab wasm-simd | ${wasmMs.toFixed(1)} | ${samples('wasm-simd')} | 1.0 |`);
-console.log(`| dmftlab TypeScript reference | ${refMs.toFixed(1)} | ${samples('js reference')} | ${(refMs / wasmMs).toFixed(1)} |`);
-console.log(`| numpy (bench/numpy/mrdmft.py) | ${npMs.toFixed(1)} | ${np.seconds.length} | ${(npMs / wasmMs).toFixed(1)} |`);
-console.log(`\nnumpy runs (s): ${np.seconds.map((s) => s.toFixed(3)).join(', ')}\n`);
+console.log('| implementation | wall median (ms) | samples | wall / wasm-simd | CPU median (ms) | CPU / wasm-simd |');
+console.log('|---|---:|---:|---:|---:|---:|');
+console.log(`| dmftlab wasm-simd | ${wasmMs.toFixed(1)} | ${samples('wasm-simd')} | 1.0 | ${wasmCpu.toFixed(1)} | 1.0 |`);
+console.log(`| dmftlab TypeScript reference | ${refMs.toFixed(1)} | ${samples('js reference')} | ${(refMs / wasmMs).toFixed(1)} | ${refCpu.toFixed(1)} | ${(refCpu / wasmCpu).toFixed(1)} |`);
+console.log(`| numpy (bench/numpy/mrdmft.py) | ${npMs.toFixed(1)} | ${np.seconds.length} | ${(npMs / wasmMs).toFixed(1)} | ${npCpu.toFixed(1)} | ${(npCpu / wasmCpu).toFixed(1)} |`);
+console.log(`\nnumpy runs, wall (s): ${np.seconds.map((s) => s.toFixed(3)).join(', ')}; CPU (s): ${np.cpu.map((s) => s.toFixed(3)).join(', ')}\n`);
 console.log('| arcsine, 65536 values in [-1, 1] | ns per value |');
 console.log('|---|---:|');
 for (const name of ['asin f64x2 (kernel)', 'asin AssemblyScript Math.asin', 'asin JS Math.asin']) {
