@@ -11,8 +11,9 @@ import { brent } from '../src/theory/roots.js';
 
 const TWO_OVER_PI = 2 / Math.PI;
 /** MRDMFT_VERBOSE=1 prints the observed numbers written beside the assertions. */
+const verbose = !!(globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.MRDMFT_VERBOSE;
 const obs = (label: string, v: unknown) => {
-  if (process.env.MRDMFT_VERBOSE) console.log(`observed ${label}: ${JSON.stringify(v)}`);
+  if (verbose) console.log(`observed ${label}: ${JSON.stringify(v)}`);
 };
 let kernelP: Promise<Kernel> | null = null;
 const kernel = () => (kernelP ??= getKernel());
