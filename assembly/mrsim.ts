@@ -3,7 +3,8 @@
 //   dx^a_i/dt = -x^a_i + y^a_i + sum_b m^{ab}_i p^{ab} + v^a_i I^a(t),   p^{ab} = (1/N) sum_j n^{ab}_j phi(x^b_j)
 //
 // for regions a = 0..P-1 of N units each. The random input y^a is either
-//   coupling 1 ("independent"): y^a = J^a phi(x^a), P matrices (J^a pre-scaled by g_a / sqrt N; GS[a] = 1), or
+//   coupling 1 ("independent"): y^a = J^a phi(x^a), P matrices (J^a pre-scaled by g_a / sqrt N; GS[a] = 1),
+//     plus optional cross-region blocks y^a += J^{ab} phi(x^b) (spec 02 §2.6; NX matrices after the P), or
 //   coupling 2 ("shared"):      y^a_i = g_a sum_l chi_il phi(x^a_{pi_a(l)}), one matrix chi (GS[a] = g_a),
 //   coupling 0: none (g = 0 everywhere).
 // The filtered currents dS^{ab}/dt = -S^{ab} + p^{ab} are integrated alongside x by thread 0 with the same
@@ -89,6 +90,8 @@ const C_BAR = 49; // barrier: i32 count, generation, abort request, 2 abort deci
 const C_SCR = 50; // per-thread scratch, SCRW f64 each: p (P^2), then I (P)
 const C_SCRW = 51;
 const C_MAXT = 52; // threads the scratch holds
+const C_NX = 53; // cross-region matrices (coupling 1), stored after the P within-region ones
+const C_XPAIR = 54; // NX pairs (receiver a, sender b), in the order y^a accumulates them
 
 // @ts-ignore: decorator
 @inline
@@ -351,6 +354,20 @@ function phaseB(ctx: usize, par: i32, stage: i32, tid: i32, i0: i32, i1: i32, sa
       const off = <usize>(a * ld);
       if (f32) matvecF32(J + ((<usize>a * mat) << 2), ld, q + (off << 2), y + (off << 3), i0, i1);
       else matvecF64(J + ((<usize>a * mat) << 3), ld, q + (off << 3), y + (off << 3), i0, i1);
+    }
+    // cross-region blocks: J^{ab} phi(x^b) into scratch (RT's region-0 rows of this thread: phase A is
+    // done with them), then added to y^a, in the order of the pair list
+    const nX = ci(ctx, C_NX);
+    const xp = cp(ctx, C_XPAIR);
+    const z = cp(ctx, C_RT);
+    for (let k = 0; k < nX; k++) {
+      const a = <i32>load<f64>(at(xp, 2 * k));
+      const b = <usize>(<i32>load<f64>(at(xp, 2 * k + 1)) * ld);
+      const Jk = <usize>(P + k) * mat;
+      if (f32) matvecF32(J + (Jk << 2), ld, q + (b << 2), z, i0, i1);
+      else matvecF64(J + (Jk << 3), ld, q + (b << 3), z, i0, i1);
+      const ya = y + (<usize>(a * ld) << 3);
+      for (let i = i0; i < i1; i++) store<f64>(at(ya, i), load<f64>(at(ya, i)) + load<f64>(at(z, i)));
     }
   }
   const gs = cp(ctx, C_GS);

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newKernel, type Kernel } from '../src/core/wasm.js';
 import { Rng, gaussian } from '../src/core/rng.js';
-import { STREAM_J, STREAM_INIT } from '../src/core/streams.js';
+import { STREAM_J, STREAM_INIT, STREAM_MR_J, STREAM_MR_CHI } from '../src/core/streams.js';
 import { getPool } from '../src/core/pool.js';
 import { getPhi } from '../src/phi.js';
 import { padded } from '../src/sim/layout.js';
@@ -63,6 +63,24 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
+/** The cross-region matrices (a, b, W) of a built network (independent coupling), from the kernel's memory. */
+function crossMatrices(net: MultiregionNetwork, cpl: { view: () => Float64Array | Float32Array; ld: number } | null) {
+  const { P, N } = net;
+  const out: { a: number; b: number; W: Float64Array }[] = [];
+  if (!cpl || !net.crossG) return out;
+  const Jv = cpl.view();
+  net.crossG.forEach((row, a) =>
+    row.forEach((gab, b) => {
+      if (a === b || gab === 0) return;
+      const k = P + out.length;
+      const W = new Float64Array(N * N);
+      for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) W[i * N + j] = Jv[(k * N + i) * cpl.ld + j];
+      out.push({ a, b, W });
+    }),
+  );
+  return out;
+}
+
 /** The explicit matrices W^a (y^a = W^a phi(x^a)) of a built network, from the kernel's memory. */
 function explicitMatrices(net: MultiregionNetwork, cpl: { view: () => Float64Array | Float32Array; ld: number } | null): (Float64Array | null)[] {
   const { P, N } = net;
@@ -81,7 +99,7 @@ async function runHere(k: Kernel, net: MultiregionNetwork) {
   const h = buildMultiregionNetwork(k, net);
   try {
     const run = await runMultiregionNetwork(k, h);
-    return { run, W: explicitMatrices(net, h.coupling), steps: h.steps };
+    return { run, W: explicitMatrices(net, h.coupling), Wx: crossMatrices(net, h.coupling), steps: h.steps };
   } finally {
     h.release();
   }
@@ -123,22 +141,29 @@ test('matvecMultiF64/F32 agree with matvecF64/F32 on each vector (tails, odd P, 
 });
 
 // (a) kernel against the TypeScript reference
-const refCases: { P: number; coupling: 'independent' | 'shared'; method: 'euler' | 'heun' | 'rk4'; precision: 'f64' | 'f32' }[] = [];
+const refCases: { P: number; coupling: 'independent' | 'shared'; method: 'euler' | 'heun' | 'rk4'; precision: 'f64' | 'f32'; crossG?: number[][] }[] = [];
 for (const P of [1, 2, 3]) {
   for (const coupling of ['independent', 'shared'] as const) {
     for (const method of ['euler', 'heun', 'rk4'] as const) refCases.push({ P, coupling, method, precision: 'f64' });
     if (P > 1) refCases.push({ P, coupling, method: 'heun', precision: 'f32' });
   }
 }
+// cross-region disorder (independent coupling): blocks 0 -> 1, 1 -> 0 and 2 -> 0 (P = 3), none 0 -> 2, 1 -> 2, 2 -> 1
+const crossG3 = [[0, 0.7, 0.4], [0.9, 0, 0], [0, 0, 0]];
+for (const precision of ['f64', 'f32'] as const) {
+  refCases.push({ P: 2, coupling: 'independent', method: 'rk4', precision, crossG: [[0, 0.5], [1.1, 0]] });
+  refCases.push({ P: 3, coupling: 'independent', method: 'heun', precision, crossG: crossG3 });
+}
 for (const c of refCases) {
-  test(`${c.precision} ${c.method}, P = ${c.P}, ${c.coupling}: kernel matches the TypeScript reference (with structure and a switching input)`, async (t) => {
+  test(`${c.precision} ${c.method}, P = ${c.P}, ${c.coupling}${c.crossG ? ' with cross-region disorder' : ''}: kernel matches the TypeScript reference (with structure and a switching input)`, async (t) => {
     const k = await newKernel();
     const N = 301; // two blocks of 256, a padded tail, and a row count that is not a multiple of 4
     const net = makeNet({ ...c, N });
-    const { run, W, steps } = await runHere(k, net);
+    const { run, W, Wx, steps } = await runHere(k, net);
+    assert.equal(Wx.length, c.crossG ? (c.P === 2 ? 2 : 3) : 0);
     const sampleSteps = Array.from({ length: net.plan.samples }, (_, s) => net.plan.burnSteps + s * net.plan.stride);
     const ref = multiregionReference(
-      { P: c.P, N, phi: Math.tanh, method: c.method, dt: net.dt, W, n: net.n, m: net.m, v: net.v, schedule: net.schedule, x0: net.x0, s0: net.s0 },
+      { P: c.P, N, phi: Math.tanh, method: c.method, dt: net.dt, W, Wx, n: net.n, m: net.m, v: net.v, schedule: net.schedule, x0: net.x0, s0: net.s0 },
       [...sampleSteps, steps],
     );
     const fin = ref[ref.length - 1];
@@ -206,6 +231,7 @@ const threadCases: [string, Opts][] = [
   ['P = 3, shared, f64, RK4, N = 700 (3 blocks)', { P: 3, N: 700, coupling: 'shared', precision: 'f64', method: 'rk4' }],
   ['P = 2, independent, f32, Heun, N = 600', { P: 2, N: 600, coupling: 'independent', precision: 'f32', method: 'heun' }],
   ['P = 2, shared, f32, Euler, N = 300 (2 blocks: one thread idle at 3)', { P: 2, N: 300, coupling: 'shared', precision: 'f32', method: 'euler' }],
+  ['P = 3, independent with cross-region disorder, f64, RK4, N = 520', { P: 3, N: 520, coupling: 'independent', precision: 'f64', method: 'rk4', crossG: crossG3 }],
 ];
 for (const [name, o] of threadCases) {
   test(`1, 2 and 3 threads give bitwise-identical results: ${name}`, async () => {
@@ -321,6 +347,34 @@ test('an abort stops a running multiregion simulation promptly (calling thread, 
   pool.release(k);
 });
 
+test('the matrices follow the stream contract (J^a, J^{ab} on STREAM_MR_J, chi on STREAM_MR_CHI; f32 rounds once)', async () => {
+  const k = await newKernel();
+  const P = 3;
+  const N = 37;
+  const ld = padded(N);
+  const entries = [[0, 0], [5, 36], [36, 1], [17, 17]];
+  for (const precision of ['f64', 'f32'] as const) {
+    const round = precision === 'f32' ? Math.fround : (x: number) => x;
+    const ind = makeNet({ P, N, coupling: 'independent', precision, crossG: crossG3, seed: 2 ** 40 + 5 });
+    const h = buildMultiregionNetwork(k, ind);
+    const Jv = h.coupling!.view();
+    const seed = ind.seed;
+    for (const [i, j] of entries) {
+      for (let a = 0; a < P; a++) assert.equal(Jv[(a * N + i) * ld + j], round((ind.g[a] / Math.sqrt(N)) * gaussian(seed, STREAM_MR_J, (a * N + i) * N + j)));
+      [[0, 1], [0, 2], [1, 0]].forEach(([a, b], x) =>
+        assert.equal(Jv[((P + x) * N + i) * ld + j], round((crossG3[a][b] / Math.sqrt(N)) * gaussian(seed, STREAM_MR_J, ((P + a * P + b) * N + i) * N + j))),
+      );
+    }
+    for (let r = 0; r < (P + 3) * N; r++) for (let j = N; j < ld; j++) assert.equal(Jv[r * ld + j], 0, 'padding');
+    h.release();
+    const sh = makeNet({ P, N, coupling: 'shared', precision, seed: 2 ** 40 + 5 });
+    const h2 = buildMultiregionNetwork(k, sh);
+    const chi = h2.coupling!.view();
+    for (const [i, j] of entries) assert.equal(chi[i * ld + j], round((1 / Math.sqrt(N)) * gaussian(sh.seed, STREAM_MR_CHI, i * N + j)));
+    h2.release();
+  }
+});
+
 test('invalid arguments are rejected with a message naming them', async () => {
   const k = await newKernel();
   const base = makeNet({ P: 2, N: 50 });
@@ -331,6 +385,7 @@ test('invalid arguments are rejected with a message naming them', async () => {
   assert.throws(() => buildMultiregionNetwork(k, { ...base, n: new Float64Array(3) }), /n: length 3; must be 200/);
   assert.throws(() => buildMultiregionNetwork(k, { ...base, traceUnits: [[2, 0]] }), /traceUnits: \[2, 0\]/);
   assert.throws(() => buildMultiregionNetwork(k, { ...base, g: [1] }), /g: must be 2 finite numbers/);
+  assert.throws(() => buildMultiregionNetwork(k, { ...base, crossG: [[0, 1], [0, 0]] }), /crossG: cross-region disorder needs coupling 'independent'/);
 });
 
 // (f) the shared-matrix trick
@@ -409,7 +464,7 @@ test('spec glue: disorder-free P = 2 symmetric network reaches the fixed point (
   assert.equal(r.networks[0].traces.length, 4); // traceUnits in every region
 });
 
-test('spec glue: 1 and 2 threads give the same bits (shared coupling, 2 networks); input schedule in steps; crossDisorder is refused', async () => {
+test('spec glue: 1 and 2 threads give the same bits (shared coupling, 2 networks; cross-region disorder); input schedule in steps', async () => {
   const { simulateMultiregionSpec, multiregionNetworkOf } = await import('../src/sim/multiregion-spec.js');
   const spec = mrSpec({ N: 600, g: 1.5, coupling: 'shared' }, { tBurn: 2, tMeasure: 4, networks: 2, traceUnits: [0, 599] });
   const a = await simulateMultiregionSpec(spec, { threads: 1 });
@@ -420,6 +475,9 @@ test('spec glue: 1 and 2 threads give the same bits (shared coupling, 2 networks
   const withInput = mrSpec({ input: { V: [[0, 0], [0.1, 0]], schedule: [{ t: 0, I: [0, 0] }, { t: 1, I: [2, 0] }, { t: 1.01, I: [3, 0] }, { t: 2.5, I: [0, 0] }] } });
   const net = multiregionNetworkOf(withInput, 3, planSteps(withInput));
   assert.deepEqual(net.schedule, { steps: [0, 20, 21, 50], values: [[0, 0], [2, 0], [3, 0], [0, 0]] });
-  const crossed = mrSpec({ crossDisorder: [[0, 0.5], [0.5, 0]] });
-  assert.throws(() => multiregionNetworkOf(crossed, 3, planSteps(crossed)), /crossDisorder is not simulated yet/);
+  const crossed = mrSpec({ N: 300, g: [1.2, 0.8], crossDisorder: [[1.2, 0.5], [0, 0.8]] }, { tBurn: 2, tMeasure: 4, traceUnits: [0, 299] });
+  assert.deepEqual(multiregionNetworkOf(crossed, 3, planSteps(crossed)).crossG, [[1.2, 0.5], [0, 0.8]]);
+  const c1 = await simulateMultiregionSpec(crossed, { threads: 1 });
+  const c2 = await simulateMultiregionSpec(crossed, { threads: 2 });
+  assert.equal(await digest(c2.networks[0]), await digest(c1.networks[0]));
 });

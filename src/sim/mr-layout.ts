@@ -53,6 +53,8 @@ export const MrSlot = {
   SCR: 50,
   SCRW: 51,
   MAXT: 52,
+  NX: 53,
+  XPAIR: 54,
 } as const;
 export const MR_CONTEXT_SLOTS = 64;
 

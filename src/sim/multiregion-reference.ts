@@ -14,6 +14,8 @@ export interface MultiregionReferenceInput {
   dt: number;
   /** Per region a, the N x N matrix (row-major, unpadded) with y^a = W^a phi(x^a), or null for no random input. */
   W: (Float64Array | null)[];
+  /** Cross-region blocks: y^a += W phi(x^b) (N x N, row-major, unpadded). */
+  Wx?: { a: number; b: number; W: Float64Array }[];
   /** n^{ab}_j at (a P + b) N + j; m^{ab}_i at (a P + b) N + i; v^a_i at a N + i or null. */
   n: Float64Array;
   m: Float64Array;
@@ -70,6 +72,12 @@ export function multiregionReference(inp: MultiregionReferenceInput, at: number[
         if (W) {
           let s = 0;
           for (let j = 0; j < N; j++) s += W[i * N + j] * r[a * N + j];
+          f += s;
+        }
+        for (const x of inp.Wx ?? []) {
+          if (x.a !== a) continue;
+          let s = 0;
+          for (let j = 0; j < N; j++) s += x.W[i * N + j] * r[x.b * N + j];
           f += s;
         }
         for (let b = 0; b < P; b++) f += inp.m[(a * P + b) * N + i] * p[a * P + b];

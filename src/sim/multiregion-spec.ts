@@ -75,7 +75,6 @@ function scheduleSteps(model: MultiregionModel, dt: number): MultiregionSchedule
 export function multiregionNetworkOf(spec: Spec, seed: number, plan: StepPlan): MultiregionNetwork {
   const model = spec.model;
   if (model.kind !== 'multiregion') throw new Error(`dmftlab: multiregionNetworkOf: model kind ${model.kind}`);
-  if (model.crossDisorder) throw new Error('dmftlab: model kind multiregion: crossDisorder is not simulated yet (the kernel has within-region matrices only)');
   const { P, N } = model;
   const sim = spec.simulation;
   const phi = getPhi(model.phi);
@@ -96,6 +95,7 @@ export function multiregionNetworkOf(spec: Spec, seed: number, plan: StepPlan): 
     phiCode: phi.code,
     phiFn: phi.code < 0 ? phi.f : undefined,
     coupling: model.coupling,
+    crossG: model.crossDisorder,
     precision: sim.precision,
     method: sim.method,
     dt: sim.dt,

@@ -5,7 +5,9 @@
  * as arrays (layouts below), so it does not depend on how they were sampled.
  *
  * Random connectivity (streams in src/core/streams.ts):
- *   independent: J^a_ij = (g_a / sqrt N) gaussian(seed, STREAM_MR_J, (a N + i) N + j), one N x N matrix per region;
+ *   independent: J^a_ij = (g_a / sqrt N) gaussian(seed, STREAM_MR_J, (a N + i) N + j), one N x N matrix per region,
+ *                and for cross-region disorder (spec 02 §2.6) one matrix per pair a != b with g_ab > 0:
+ *                J^{ab}_ij = (g_ab / sqrt N) gaussian(seed, STREAM_MR_J, ((P + a P + b) N + i) N + j), y^a += J^{ab} phi(x^b);
  *   shared:      chi_ij = gaussian(seed, STREAM_MR_CHI, i N + j) / sqrt N, one matrix, and
  *                y^a_i = g_a sum_l chi_il phi(x^a_{perm[a N + l]}) (spec 02 §1.4).
  * f32 precision stores the matrices and the rate buffers in f32 (sums in f32, results in f64); the state,
@@ -41,6 +43,8 @@ export interface MultiregionNetwork {
   phiCode: number;
   phiFn?: (x: number) => number;
   coupling: 'independent' | 'shared';
+  /** g_ab of the random blocks from region b into region a (P x P, the diagonal is ignored: g_a is `g`); coupling 'independent' only. */
+  crossG?: number[][] | null;
   precision: 'f64' | 'f32';
   method: 'euler' | 'heun' | 'rk4';
   dt: number;
@@ -110,7 +114,7 @@ export interface MultiregionHandle {
   workPerStep: number;
   /** Address of the kernel context (for the thread pool). */
   ctx: number;
-  /** The random matrices (P matrices N x LD, or chi) as laid out for the kernel; null when g = 0. */
+  /** The random matrices (P within-region matrices N x LD, then the cross-region ones in (a, b) order; or chi) as laid out for the kernel; null when g = 0. */
   coupling: { ptr: number; ld: number; view: () => Float64Array | Float32Array } | null;
   /** Advance steps [k0, k1) on the calling thread; throws an AbortError if the abort word was set, a RangeError once x is not finite. */
   step(k0: number, k1: number): void;
@@ -170,6 +174,14 @@ function validate(net: MultiregionNetwork): void {
       }
     }
   }
+  if (net.crossG) {
+    if (net.crossG.length !== P || !net.crossG.every((row) => row.length === P && row.every((x) => Number.isFinite(x) && x >= 0))) {
+      fail(`crossG: must be ${P} x ${P} finite numbers >= 0`);
+    }
+    if (net.coupling === 'shared' && net.crossG.some((row, a) => row.some((x, b) => a !== b && x > 0))) {
+      fail("crossG: cross-region disorder needs coupling 'independent' (the shared matrix has no blocks between regions)");
+    }
+  }
   const pl = net.plan;
   if (!isCount(pl.burnSteps, 0) || !isCount(pl.stride, 1) || !isCount(pl.samples, 1)) {
     fail('plan: burnSteps >= 0, stride >= 1 and samples >= 1 must be integers');
@@ -199,8 +211,11 @@ export function buildMultiregionNetwork(kernel: Kernel, net: MultiregionNetwork)
     const P2 = P * P;
     const ld = padded(N);
     const f32 = net.precision === 'f32';
-    const dense = net.g.some((g) => g > 0);
     const shared = net.coupling === 'shared';
+    const cross: [number, number][] = [];
+    if (net.crossG && !shared) net.crossG.forEach((row, a) => row.forEach((x, b) => a !== b && x > 0 && cross.push([a, b])));
+    const nX = cross.length;
+    const dense = net.g.some((g) => g > 0) || nX > 0;
     const nB = Math.ceil(N / REDUCE_BLOCK);
     const nLag = plan.lagSamples.length;
     const H = Math.max(1, ...plan.lagSamples) + 1;
@@ -246,8 +261,9 @@ export function buildMultiregionNetwork(kernel: Kernel, net: MultiregionNetwork)
     const trace = arena.f64(nS * Math.max(1, nTr));
     const bar = arena.i32(16);
     const scr = arena.f64(MR_MAX_THREADS * scrw);
+    const xpair = arena.f64(Math.max(2, 2 * nX));
     // the matrices last: they are written in full (padding included), so only what precedes them is cleared
-    const nMat = shared ? 1 : P;
+    const nMat = shared ? 1 : P + nX;
     const J = dense ? vec(nMat * N * ld) : null;
     new Uint8Array(kernel.memory.buffer, ctx.ptr, (J ? J.ptr : arena.used) - ctx.ptr).fill(0);
 
@@ -256,7 +272,21 @@ export function buildMultiregionNetwork(kernel: Kernel, net: MultiregionNetwork)
       // region a's matrix is rows [a N, (a + 1) N) of one tall matrix: entry index (a N + i) N + j
       if (shared) fill(J.ptr, N, ld, 0, N, seedLo, seedHi, STREAM_MR_CHI, 1 / Math.sqrt(N));
       else for (let a = 0; a < P; a++) fill(J.ptr, N, ld, a * N, (a + 1) * N, seedLo, seedHi, STREAM_MR_J, net.g[a] / Math.sqrt(N));
+      // cross blocks: stored as matrices P, P + 1, ..; drawn row by row (their index does not follow the storage)
+      const el = f32 ? 4 : 8;
+      const row = f32 ? wasm.gaussFillF32 : wasm.gaussFillF64;
+      cross.forEach(([a, b], k) => {
+        const scale = net.crossG![a][b] / Math.sqrt(N);
+        for (let i = 0; i < N; i++) {
+          row(J.ptr + ((P + k) * N + i) * ld * el, N, seedLo, seedHi, STREAM_MR_J, ((P + a * P + b) * N + i) * N, scale);
+        }
+      });
+      if (nX > 0 && ld > N) {
+        const Jv = J.view();
+        for (let r = P * N; r < (P + nX) * N; r++) Jv.fill(0, r * ld + N, (r + 1) * ld);
+      }
     }
+    xpair.view().set(cross.flat());
     gs.view().set(shared ? net.g : net.g.map(() => 1));
     const put = (dst: Float64Array, src: ArrayLike<number>, rows: number) => {
       for (let r = 0; r < rows; r++) for (let i = 0; i < N; i++) dst[r * ld + i] = src[r * N + i];
@@ -333,9 +363,11 @@ export function buildMultiregionNetwork(kernel: Kernel, net: MultiregionNetwork)
     c[MrSlot.SCR] = scr.ptr;
     c[MrSlot.SCRW] = scrw;
     c[MrSlot.MAXT] = MR_MAX_THREADS;
+    c[MrSlot.NX] = nX;
+    c[MrSlot.XPAIR] = xpair.ptr;
 
     const stages = { euler: 1, heun: 2, rk4: 4 }[net.method];
-    const workPerStep = ((dense ? P * N * N : 0) + 2 * P2 * N + 4 * P * N) * stages;
+    const workPerStep = ((dense ? (P + nX) * N * N : 0) + 2 * P2 * N + 4 * P * N) * stages;
     const steps = plan.burnSteps + (nS - 1) * plan.stride + 1;
     const phiFn = net.phiCode < 0 ? (net.phiFn ?? null) : null;
 
