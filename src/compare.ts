@@ -2,6 +2,7 @@
  * Theory against simulation for one spec: picks the theory solution that the simulated networks should
  * sit on, and reports each matched quantity with the simulation's standard error and a verdict.
  */
+import type { MultiregionTheoryResult } from './theory/multiregion/solve.js';
 import type { Spec } from './spec/types.js';
 import type { SimulationResult } from './sim/simulate.js';
 import type { TheoryResultBase, TheorySolution } from './theory/types.js';
@@ -105,8 +106,10 @@ function interp(xs: number[], ys: number[], x: number): number {
   return NaN;
 }
 
-export function compareResults(spec: Spec, theory: TheoryResultBase, sim: SimulationResult): CompareReport {
-  if (spec.model.kind === 'multiregion') throw new Error('dmftlab: model kind multiregion: compare is not implemented yet');
+const isMultiregion = (t: TheoryResultBase | MultiregionTheoryResult): t is MultiregionTheoryResult => t.kind === 'multiregion';
+
+export function compareResults(spec: Spec, theory: TheoryResultBase | MultiregionTheoryResult, sim: SimulationResult): CompareReport {
+  if (isMultiregion(theory) || spec.model.kind === 'multiregion') throw new Error('dmftlab: model kind multiregion: compare is not implemented yet');
   const { sol, index } = selectSolution(spec, theory);
   const rows: CompareRow[] = [];
   const S = sim.summary;

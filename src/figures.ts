@@ -4,15 +4,17 @@ import type { SimulationResult } from './sim/simulate.js';
 import type { TheorySolution } from './theory/types.js';
 import type { CompareReport } from './compare.js';
 import type { DemoOutput } from './demo.js';
+import type { MultiregionTheoryResult } from './theory/multiregion/solve.js';
 
 interface Env<R> {
-  spec: { name?: string; model: { kind: string; N: number; g: number; phi: string } };
+  spec: { name?: string; model: { kind: string; N: number; g: number | number[]; phi: string; P?: number } };
   result: R;
 }
 
 function title(env: Env<unknown>, what: string): string {
   const m = env.spec.model;
-  return `${what}: ${env.spec.name ?? m.kind}, N = ${m.N}, g = ${m.g}, phi = ${m.phi}`;
+  const g = Array.isArray(m.g) ? `(${m.g.join(', ')})` : m.g;
+  return `${what}: ${env.spec.name ?? m.kind}, ${m.P ? `P = ${m.P}, N = ${m.N} per region` : `N = ${m.N}`}, g = ${g}, phi = ${m.phi}`;
 }
 
 export function simulationPanels(sim: SimulationResult): Panel[] {
@@ -74,6 +76,36 @@ export function theoryPanels(sols: TheorySolution[]): Panel[] {
       opacity: s.stable === false ? 0.4 : 1,
     })),
   });
+  return panels;
+}
+
+/** Multiregion theory: the DMFT's currents, variances and gains against time, and the two-time slices. */
+export function multiregionTheoryPanels(r: MultiregionTheoryResult): Panel[] {
+  const d = r.dmft;
+  const P = r.P;
+  const pairs: Series[] = [];
+  for (let a = 0; a < P; a++) for (let b = 0; b < P; b++) pairs.push({ x: d.time, y: d.currents[a][b], label: `S^{${a}${b}} (${b} -> ${a})` });
+  const stat = r.solutions.find((s) => s.reachedByDmft);
+  const panels: Panel[] = [
+    {
+      title: 'currents S^{ab}(t) (DMFT)',
+      xLabel: 'time',
+      yLabel: 'current',
+      series: pairs,
+      hLines: stat ? stat.currents.flat().filter((v) => Math.abs(v) > 1e-12).map((v) => ({ y: v, label: '' })) : [],
+      legend: P * P > 9 ? 'none' : 'auto',
+    },
+    { title: 'variance Delta^a(t, t)', xLabel: 'time', yLabel: 'Delta', series: d.variance.map((v, a) => ({ x: d.time, y: v, label: `region ${a}` })) },
+    { title: 'gain psi^a(t)', xLabel: 'time', yLabel: 'psi', series: d.gain.map((v, a) => ({ x: d.time, y: v, label: `region ${a}` })) },
+  ];
+  if (d.slices.length) {
+    panels.push({
+      title: 'normalised two-point function',
+      xLabel: 'tau',
+      yLabel: 'Delta(t + tau, t) / sqrt(..)',
+      series: d.slices.flatMap((sl) => sl.normalized.map((y, a) => ({ x: sl.tau, y, label: `region ${a}, t = ${sl.tRef}` }))),
+    });
+  }
   return panels;
 }
 
@@ -142,6 +174,7 @@ export function plotOutput(cmd: string, out: unknown): string {
     case 'simulate':
       return renderSvg({ title: title(env, 'simulation'), panels: simulationPanels(env.result) });
     case 'theory':
+      if (env.result.kind === 'multiregion') return renderSvg({ title: title(env, 'theory (two-time DMFT)'), panels: multiregionTheoryPanels(env.result) });
       return renderSvg({ title: title(env, 'theory'), panels: theoryPanels(env.result.solutions) });
     case 'compare':
       return renderSvg({

@@ -45,6 +45,15 @@ const SPECS: Record<string, object> = {
     simulation: { ...sim, method: 'heun' },
     theory,
   },
+  // two regions with symmetric cross-interactions; a short DMFT with a window and one two-time slice
+  multiregion: {
+    dmftlab: 1,
+    name: 'output doc: multiregion',
+    seed: 1,
+    model: { kind: 'multiregion', P: 2, N: 200, g: 1.5, phi: 'erf', interactions: { kind: 'symmetric', c: [[0, 2.5], [2.5, 0]] }, start: { S: [[0, 0.5], [0.5, 0]] } },
+    simulation: { ...sim, method: 'euler', dt: 0.05 },
+    theory: { dmft: { duration: 40, window: 10, refTimes: [20] } },
+  },
 };
 
 /** Runs of the CLI: [command, spec file]; the example specs cover the ring report and the fold point. */
@@ -53,6 +62,7 @@ const RUNS: [string, string][] = [
   ['theory', 'rank1'],
   ['theory', 'examples/specs/ring-rank2.json'],
   ['theory', 'examples/specs/input-driven-rank1-s0.5.json'],
+  ['theory', 'multiregion'],
   ['simulate', 'random'],
   ['simulate', 'rank1'],
   ['compare', 'random'],
@@ -126,6 +136,7 @@ const SECTIONS = {
   simulation: { title: 'kind: "simulation"', text: section('`kind: "simulation"`') },
   random: { title: 'result.kind: "random"', text: section('`result.kind: "random"`') },
   lowrank: { title: 'result.kind: "lowrank"', text: section('`result.kind: "lowrank"`') },
+  multiregion: { title: 'result.kind: "multiregion"', text: section('`result.kind: "multiregion"`') },
   compare: { title: 'kind: "compare"', text: section('`kind: "compare"`') },
 };
 type SectionName = keyof typeof SECTIONS;

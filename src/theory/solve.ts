@@ -4,8 +4,9 @@ import { getPhi } from '../phi.js';
 import { solveRandom } from './scs.js';
 import { solveLowRank } from './lowrank.js';
 import { averagerFor } from './averagers.js';
+import { solveMultiregion } from './multiregion/solve.js';
 
-export type TheoryResult = ReturnType<typeof solveRandom> | ReturnType<typeof solveLowRank>;
+export type TheoryResult = ReturnType<typeof solveRandom> | ReturnType<typeof solveLowRank> | ReturnType<typeof solveMultiregion>;
 
 /**
  * Solve with the Gaussian averages in Wasm (when the kernel is up); residuals of low-rank solutions are
@@ -13,13 +14,12 @@ export type TheoryResult = ReturnType<typeof solveRandom> | ReturnType<typeof so
  */
 export function solveSpec(spec: Spec): TheoryResult {
   const m = spec.model;
+  if (m.kind === 'multiregion') return solveMultiregion(m, spec);
   const averager = averagerFor(getPhi(m.phi), spec.theory.quadrature);
   switch (m.kind) {
     case 'random':
       return solveRandom(m, spec.theory, { averager });
     case 'lowrank':
       return solveLowRank(m, spec.theory, { averager });
-    case 'multiregion':
-      throw new Error('dmftlab: model kind multiregion: theory is not implemented yet');
   }
 }

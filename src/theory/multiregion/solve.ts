@@ -1,0 +1,187 @@
+/**
+ * The theory of a `multiregion` spec (spec 02), as `dmftlab theory` reports it:
+ *
+ *   1. the non-stationary two-time DMFT from the spec's start state (§3, ./dmft.ts), over
+ *      theory.dmft.duration, with the window check of §3.3;
+ *   2. the stationary states with disorder (§4, ./stationary.ts), solved by Newton from the DMFT's end
+ *      state (so the reported stationary state is the one the dynamics approaches, when it approaches one);
+ *   3. the linear prediction from the spectrum of T-hat (§6, ./hat.ts).
+ *
+ * The closed forms need phi = erf (spec 02 §2.4); other phi are refused with a message.
+ */
+import type { MultiregionModel, Spec } from '../../spec/types.js';
+import type { Diagnostics } from '../types.js';
+import { solveMultiregionDmft, type MultiregionDmftResult } from './dmft.js';
+import { solveStationary, type Regime } from './stationary.js';
+import { predictOutcome, type PredictedOutcome } from './hat.js';
+import { multiregionParamsFromModel, inputScheduleFromModel } from './from-spec.js';
+
+export interface MultiregionRegionState {
+  regime: Regime;
+  /** Structured variance A^a = sum_bc U S S (spec 02 §4.1). */
+  A: number;
+  delta0: number;
+  /** = delta0 for static regions. */
+  deltaInf: number;
+  /** Gain psi^a = (1 + pi delta0 / 2)^(-1/2). */
+  psi: number;
+  /** g_a^2 (1 + pi delta0)^(-1/2): a static region is stable when < 1 (spec 02 §4.2). */
+  margin: number;
+  /** Decay rate of Delta(tau) - deltaInf (chaotic regions; null for static ones). */
+  kappa: number | null;
+}
+
+export interface MultiregionSolution {
+  /** 'chaotic' when any region is chaotic, else 'static'. */
+  type: 'static' | 'chaotic';
+  /** S[a][b]: current from region b into region a. */
+  currents: number[][];
+  regions: MultiregionRegionState[];
+  /** Whether the DMFT run settles on this state (its end state is within 1e-6 of it, up to S -> -S). */
+  reachedByDmft: boolean;
+  diagnostics: Diagnostics;
+}
+
+export interface MultiregionTheoryResult {
+  kind: 'multiregion';
+  P: number;
+  dmft: {
+    dt: number;
+    Nt: number;
+    /** Spacing of the recorded series (time units). */
+    sampleEvery: number;
+    time: number[];
+    /** currents[a][b][sample] = S^{ab}(t) */
+    currents: number[][][];
+    /** variance[a][sample] = Delta^a(t, t) */
+    variance: number[][];
+    /** gain[a][sample] = psi^a(t) */
+    gain: number[][];
+    final: { currents: number[][]; variance: number[]; gain: number[] };
+    /** Largest change of the currents over the last 10 % of the run (0 at a fixed point). */
+    finalDrift: number;
+    slices: { tRef: number; tau: number[]; delta: number[][]; normalized: number[][] }[];
+    diagnostics: MultiregionDmftResult['diagnostics'];
+  };
+  prediction: {
+    outcome: PredictedOutcome;
+    lambda: { re: number; im: number };
+    mu: { re: number; im: number };
+    psi0: number[];
+    growthRate: number;
+    frequency: number;
+  } | null;
+  solutions: MultiregionSolution[];
+  diagnostics: { seconds: number; notes: string[] };
+}
+
+const nested = (flat: ArrayLike<number>, P: number): number[][] => Array.from({ length: P }, (_, a) => Array.from({ length: P }, (_, b) => flat[a * P + b]));
+
+/** Solve the theory of a validated multiregion spec. */
+export function solveMultiregion(model: MultiregionModel, spec: Spec): MultiregionTheoryResult {
+  const t0 = performance.now();
+  if (model.phi !== 'erf') {
+    throw new Error(
+      `dmftlab: model.phi: got "${model.phi}"; the multiregion theory needs "erf" (the closed forms of spec 02 §2.4); ` +
+        'simulations work with any phi, the theory for other phi is not implemented yet',
+    );
+  }
+  const dm = spec.theory.dmft;
+  if (!dm) throw new Error('dmftlab: theory.dmft is missing (parseSpec fills it for multiregion specs)');
+  const P = model.P;
+  const notes: string[] = [];
+  const params = multiregionParamsFromModel(model);
+  const input = inputScheduleFromModel(model) ?? undefined;
+  const Nt = Math.round(dm.duration / dm.dt) + 1;
+  const res = solveMultiregionDmft(params, {
+    dt: dm.dt,
+    Nt,
+    window: dm.window,
+    Sinit: model.start.S.flat(),
+    sigma0: model.start.sigma0,
+    input,
+    refSteps: dm.refTimes.map((t) => Math.round(t / dm.dt)),
+    checkWindow: dm.checkWindow,
+  });
+
+  // recorded series, on the simulation's sampling grid where it fits the DMFT's
+  const stride = Math.max(1, Math.round(spec.simulation.sampleEvery / dm.dt));
+  const ks: number[] = [];
+  for (let k = 0; k < Nt; k += stride) ks.push(k);
+  if (ks[ks.length - 1] !== Nt - 1) ks.push(Nt - 1);
+  const last = Nt - 1;
+  const back = Math.max(0, Math.round(0.9 * last));
+  let drift = 0;
+  for (let k = back; k <= last; k++) for (let j = 0; j < P * P; j++) drift = Math.max(drift, Math.abs(res.S[k][j] - res.S[last][j]));
+  const dmft: MultiregionTheoryResult['dmft'] = {
+    dt: dm.dt,
+    Nt,
+    sampleEvery: stride * dm.dt,
+    time: ks.map((k) => res.t[k]),
+    currents: Array.from({ length: P }, (_, a) => Array.from({ length: P }, (_, b) => ks.map((k) => res.S[k][a * P + b]))),
+    variance: Array.from({ length: P }, (_, a) => ks.map((k) => res.D[k][a])),
+    gain: Array.from({ length: P }, (_, a) => ks.map((k) => res.psi[k][a])),
+    final: { currents: nested(res.S[last], P), variance: Array.from(res.D[last]), gain: Array.from(res.psi[last]) },
+    finalDrift: drift,
+    slices: res.slices.map((s) => ({
+      tRef: s.tRef,
+      tau: Array.from(s.tau),
+      delta: s.delta.map((d) => Array.from(d)),
+      normalized: s.normalized.map((d) => Array.from(d)),
+    })),
+    diagnostics: res.diagnostics,
+  };
+  if (res.diagnostics.converged === false) notes.push('the DMFT window check failed: raise theory.dmft.window');
+
+  // the linear prediction (spec 02 §6.2); needs within-region disorder only
+  let prediction: MultiregionTheoryResult['prediction'] = null;
+  try {
+    const o = predictOutcome(params);
+    prediction = {
+      outcome: o.prediction,
+      lambda: { re: o.lambda.re, im: o.lambda.im },
+      mu: { re: o.mu.re, im: o.mu.im },
+      psi0: Array.from(o.psi0),
+      growthRate: o.growthRate,
+      frequency: o.frequency,
+    };
+  } catch (e) {
+    notes.push(`no linear prediction: ${(e as Error).message}`);
+  }
+
+  // stationary states from the DMFT end state (and its constant input, if the schedule ends constant)
+  const solutions: MultiregionSolution[] = [];
+  const lastInput = model.input ? res.input!.Itilde[last] : undefined;
+  try {
+    const st = solveStationary(params, [res.S[last]], { input: lastInput });
+    for (const s of st.solutions) {
+      let gap = 0;
+      for (let j = 0; j < P * P; j++) gap = Math.max(gap, Math.min(Math.abs(s.S[j] - res.S[last][j]), Math.abs(s.S[j] + res.S[last][j])));
+      solutions.push({
+        type: s.regions.some((r) => r.regime === 'chaotic') ? 'chaotic' : 'static',
+        currents: nested(s.S, P),
+        regions: s.regions.map((r) => ({
+          regime: r.regime,
+          A: r.A,
+          delta0: r.delta0,
+          deltaInf: r.deltaInf,
+          psi: r.psi,
+          margin: r.margin,
+          kappa: Number.isFinite(r.kappa) ? r.kappa : null,
+        })),
+        reachedByDmft: s.converged && gap < 1e-6 && drift < 1e-6,
+        diagnostics: {
+          residual: s.residual,
+          iterations: s.iterations,
+          converged: s.converged,
+          method: `newton from the DMFT end state (${st.settings.method})`,
+          details: { consistent: s.consistent, distanceFromDmftEnd: gap, ...(s.message ? { message: s.message } : {}) },
+        },
+      });
+    }
+  } catch (e) {
+    notes.push(`no stationary solve: ${(e as Error).message}`);
+  }
+  if (drift >= 1e-6) notes.push(`the DMFT currents still change by ${drift.toExponential(2)} over the last 10 % of the run: not (yet) at a fixed point`);
+  return { kind: 'multiregion', P, dmft, prediction, solutions, diagnostics: { seconds: (performance.now() - t0) / 1000, notes } };
+}
