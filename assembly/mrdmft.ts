@@ -4,21 +4,23 @@
 // src/theory/multiregion/dmft-reference.ts is the same computation with the same order of operations;
 // the two differ only in the arcsine (asinD below against Math.asin, <= 1 ulp apart).
 //
-// Memory (all laid out by src/theory/multiregion/dmft.ts; addresses in the context block below). Only two
-// rows per region are kept, Δ[k][·] and Γ[k][·], indexed by the absolute second time i (length Nt each):
-// step k -> k+1 overwrites them in place (Δ[k+1][i] needs Δ[k][i] and Γ[k][i] only; Γ[k+1][·] needs the new
-// Δ row and the per-step history). So memory is O(Nt P) with or without a window; the window only cuts
-// the work to O(Nt b P). What the user asked for is copied out as rows are formed: per-step series
-// (S, H, psi, D, component-major: S[(a*P + b)*Nt + k]), slices Δ(t_r + τ, t_r), and optionally every row
-// (the lower triangle, or the band of the window).
+// Memory (all laid out by src/theory/multiregion/dmft.ts; addresses in the context block below). Only the
+// current rows are kept: one Δ row per region and two Γ rows (by step parity), indexed by the absolute
+// second time i (length Nt each). Step k -> k+1 updates the Δ row in place (Δ[k+1][i] needs Δ[k][i] and
+// Γ[k][i] only) and writes Γ[k+1][·] into the other Γ buffer (it needs the new Δ row and the per-step
+// history). So memory is O(Nt P) with or without a window; the window only cuts the work to O(Nt b P).
+// What the user asked for is copied out as rows are formed: per-step series (S, H, psi, D,
+// component-major: S[(a*P + b)*Nt + k]), slices Δ(t_r + τ, t_r), and optionally every row (the lower
+// triangle, or the band of the window).
 //
 // The hot part is step 5, the new Γ rows, O(Nt^2 P): C^b(t_{k+1}, t_i) = (2/pi) asin(q) with
-// q = Δ^b[k+1][i] r^b_{k+1} r^b_i, r = (D + 2/pi)^(-1/2), is computed in one f64x2 pass fused with the
-// off-diagonal update of step 2 (same arithmetic, only evaluated together), then the source
-// K^a[i] = sum_b G2[a][b] C^b[i] + sum_c w^a_c H^{ac}_i (+ <v^2> I^a_{k+1} I^a_i) in a second f64x2 pass,
-// and finally the first-order filter Γ[k+1][i+1] = (1 - dt) Γ[k+1][i] + dt K[i], which is a serial
-// recursion. Rows of P > 1 regions are filtered together, one region per lane where two are left
-// (identical arithmetic to the scalar loop).
+// q = Δ^b[k+1][i] r^b_{k+1} r^b_i, r = (D + 2/pi)^(-1/2), the source
+// K^a[i] = sum_b G2[a][b] C^b[i] + sum_c w^a_c H^{ac}_i (+ <v^2> I^a_{k+1} I^a_i), and the first-order
+// filter Γ[k+1][i+1] = (1 - dt) Γ[k+1][i] + dt K[i], a serial recursion. Without cross-region disorder
+// (G2 diagonal) region a needs only its own C row, and one f64x2 pass per region does item 2, the
+// arcsines, the source and the filter (the filter's dependency chain then overlaps with the arcsines of
+// the next entries). With cross-region disorder every C row is formed first (item 2 fused with the
+// arcsines), then the sources and the filter. Both paths do the same operations in the same order.
 //
 // Kernels never allocate and never trap on bad numbers: a non-finite value stops the run and is reported
 // through the return value.
@@ -46,7 +48,7 @@ const C_PSI = 18; // P x Nt
 const C_DH = 19; // P x Nt   D = Δ(t_k, t_k)
 const C_RH = 20; // P x Nt   r = (D + 2/pi)^(-1/2)
 const C_DROW = 21; // P x Nt  the Δ row of each region
-const C_GROW = 22; // P x Nt  the Γ row of each region
+const C_GROW = 22; // 2 x P x Nt  the Γ rows of each region (row k in buffer k & 1)
 const C_CROW = 23; // P x Nt  C rows
 const C_KROW = 24; // P x Nt  K rows
 const C_W = 25; // P scratch (w^a_c)
@@ -304,9 +306,16 @@ export function mrdmftSteps(ctx: usize, k0: i32, k1: i32): i32 {
   const vone = f64x2.splat(1.0);
   const vmone = f64x2.splat(-1.0);
   const v2pi = f64x2.splat(TWO_OVER_PI);
+  // Γ rows: two buffers per region, by step parity (row k in buffer k & 1), so a row can be read while the
+  // next one is written in the same pass
+  let diag = true;
+  for (let a = 0; a < P; a++) for (let b = 0; b < P; b++) if (a != b && ld(G2, a * P + b) != 0) diag = false;
+  const PN = <usize>(P * Nt) << 3;
   for (let k = k0; k < k1; k++) {
     const k2 = k + 1;
     const lo = k2 - bw > 0 ? k2 - bw : 0;
+    const Gold = Grow + (k & 1 ? PN : 0);
+    const Gnew = Grow + (k2 & 1 ? PN : 0);
     // 1. currents
     for (let ab = 0; ab < P * P; ab++) {
       const S = ld(Sh, ab * Nt + k);
@@ -315,107 +324,146 @@ export function mrdmftSteps(ctx: usize, k0: i32, k1: i32): i32 {
     // 3. diagonal (it needs Γ[k][k] and D_k only, so it is formed before the row pass of item 2)
     for (let a = 0; a < P; a++) {
       const D = ld(Dh, a * Nt + k);
-      st(Dh, a * Nt + k2, D + twoDt * (ld(Grow, a * Nt + k) - D));
+      st(Dh, a * Nt + k2, D + twoDt * (ld(Gold, a * Nt + k) - D));
     }
     // 4. gains and drive at k+1
     gainsAndDrive(ctx, k2);
-    // 2. off-diagonal Δ[k+1][i] = (1-dt) Δ[k][i] + dt Γ[k][i], i = lo..k, fused with the C row of item 5
-    for (let b = 0; b < P; b++) {
-      const dr = Drow + (<usize>(b * Nt) << 3);
-      const gr = Grow + (<usize>(b * Nt) << 3);
-      const cr = Crow + (<usize>(b * Nt) << 3);
-      const rr = Rh + (<usize>(b * Nt) << 3);
-      const rk = f64x2.splat(ld(rr, k2));
-      const wantC = ld(needC, b) != 0;
-      let i = lo;
-      if (wantC) {
+    if (diag) {
+      // G2 diagonal: region a's source needs only its own C row, so items 2 and 5 run as one pass per
+      // region (the serial filter then overlaps with the arcsines of the following entries)
+      for (let a = 0; a < P; a++) {
+        const dr = Drow + (<usize>(a * Nt) << 3);
+        const go = Gold + (<usize>(a * Nt) << 3);
+        const gn = Gnew + (<usize>(a * Nt) << 3);
+        const rr = Rh + (<usize>(a * Nt) << 3);
+        const ir = I + (<usize>(a * Nt) << 3);
+        const rk = f64x2.splat(ld(rr, k2));
+        const gaa = ld(G2, a * P + a);
+        const vg = f64x2.splat(gaa);
+        formW(P, U, a, Hh + (<usize>k2 << 3), Nt, W);
+        const e = input ? ld(v2, a) * ld(I, a * Nt + k2) : 0.0;
+        const ve = f64x2.splat(e);
+        let y = 0.0;
+        if (lo == 0) {
+          y = dotW(P, a, W, Sinit, 1);
+          if (input) y += e * ld(It, a * Nt);
+        }
+        st(gn, lo, y);
+        let i = lo;
         for (; i + 1 <= k; i += 2) {
           const o = <usize>i << 3;
-          const d = f64x2.add(f64x2.mul(vc1, v128.load(dr + o)), f64x2.mul(vdt, v128.load(gr + o)));
+          const d = f64x2.add(f64x2.mul(vc1, v128.load(dr + o)), f64x2.mul(vdt, v128.load(go + o)));
           v128.store(dr + o, d);
-          const q = f64x2.max(vmone, f64x2.min(vone, f64x2.mul(f64x2.mul(d, rk), v128.load(rr + o))));
-          v128.store(cr + o, f64x2.mul(v2pi, asinD(q)));
+          let s = f64x2.splat(0.0);
+          if (gaa != 0) {
+            const q = f64x2.max(vmone, f64x2.min(vone, f64x2.mul(f64x2.mul(d, rk), v128.load(rr + o))));
+            s = f64x2.add(s, f64x2.mul(vg, f64x2.mul(v2pi, asinD(q))));
+          }
+          for (let c = 0; c < P; c++) {
+            s = f64x2.add(s, f64x2.mul(f64x2.splat(ld(W, c)), v128.load(Hh + (<usize>((a * P + c) * Nt) << 3) + o)));
+          }
+          if (input) s = f64x2.add(s, f64x2.mul(ve, v128.load(ir + o)));
+          y = c1 * y + dt * f64x2.extract_lane(s, 0);
+          store<f64>(gn + o, y, 8);
+          y = c1 * y + dt * f64x2.extract_lane(s, 1);
+          store<f64>(gn + o, y, 16);
         }
         if (i <= k) {
-          const d = c1 * ld(dr, i) + dt * ld(gr, i);
+          const d = c1 * ld(dr, i) + dt * ld(go, i);
           st(dr, i, d);
-          const q = f64x2.max(vmone, f64x2.min(vone, f64x2.mul(f64x2.mul(f64x2.splat(d), rk), f64x2.splat(ld(rr, i)))));
-          st(cr, i, f64x2.extract_lane(f64x2.mul(v2pi, asinD(q)), 0));
+          let s = 0.0;
+          if (gaa != 0) {
+            const q = f64x2.max(vmone, f64x2.min(vone, f64x2.mul(f64x2.mul(f64x2.splat(d), rk), f64x2.splat(ld(rr, i)))));
+            s += gaa * f64x2.extract_lane(f64x2.mul(v2pi, asinD(q)), 0);
+          }
+          for (let c = 0; c < P; c++) s += ld(W, c) * ld(Hh, (a * P + c) * Nt + i);
+          if (input) s += e * ld(I, a * Nt + i);
+          y = c1 * y + dt * s;
+          st(gn, i + 1, y);
         }
-      } else {
+        st(dr, k2, ld(Dh, a * Nt + k2));
+      }
+    } else {
+      // 2. off-diagonal Δ[k+1][i] = (1-dt) Δ[k][i] + dt Γ[k][i], i = lo..k, fused with the C rows of item 5
+      for (let b = 0; b < P; b++) {
+        const dr = Drow + (<usize>(b * Nt) << 3);
+        const gr = Gold + (<usize>(b * Nt) << 3);
+        const cr = Crow + (<usize>(b * Nt) << 3);
+        const rr = Rh + (<usize>(b * Nt) << 3);
+        const rk = f64x2.splat(ld(rr, k2));
+        const wantC = ld(needC, b) != 0;
+        let i = lo;
+        if (wantC) {
+          for (; i + 1 <= k; i += 2) {
+            const o = <usize>i << 3;
+            const d = f64x2.add(f64x2.mul(vc1, v128.load(dr + o)), f64x2.mul(vdt, v128.load(gr + o)));
+            v128.store(dr + o, d);
+            const q = f64x2.max(vmone, f64x2.min(vone, f64x2.mul(f64x2.mul(d, rk), v128.load(rr + o))));
+            v128.store(cr + o, f64x2.mul(v2pi, asinD(q)));
+          }
+          if (i <= k) {
+            const d = c1 * ld(dr, i) + dt * ld(gr, i);
+            st(dr, i, d);
+            const q = f64x2.max(vmone, f64x2.min(vone, f64x2.mul(f64x2.mul(f64x2.splat(d), rk), f64x2.splat(ld(rr, i)))));
+            st(cr, i, f64x2.extract_lane(f64x2.mul(v2pi, asinD(q)), 0));
+          }
+        } else {
+          for (; i + 1 <= k; i += 2) {
+            const o = <usize>i << 3;
+            v128.store(dr + o, f64x2.add(f64x2.mul(vc1, v128.load(dr + o)), f64x2.mul(vdt, v128.load(gr + o))));
+          }
+          if (i <= k) st(dr, i, c1 * ld(dr, i) + dt * ld(gr, i));
+        }
+        st(dr, k2, ld(Dh, b * Nt + k2));
+      }
+      // 5. sources K^a[i] = sum_b G2[a][b] C^b[i] + sum_c w^a_c H^{ac}_i (+ e I^a_i), i = lo..k
+      for (let a = 0; a < P; a++) {
+        formW(P, U, a, Hh + (<usize>k2 << 3), Nt, W);
+        const e = input ? ld(v2, a) * ld(I, a * Nt + k2) : 0.0;
+        const kr = Krow + (<usize>(a * Nt) << 3);
+        const ve = f64x2.splat(e);
+        let i = lo;
         for (; i + 1 <= k; i += 2) {
           const o = <usize>i << 3;
-          v128.store(dr + o, f64x2.add(f64x2.mul(vc1, v128.load(dr + o)), f64x2.mul(vdt, v128.load(gr + o))));
+          let s = f64x2.splat(0.0);
+          for (let b = 0; b < P; b++) {
+            const gab = ld(G2, a * P + b);
+            if (gab != 0) s = f64x2.add(s, f64x2.mul(f64x2.splat(gab), v128.load(Crow + (<usize>(b * Nt) << 3) + o)));
+          }
+          for (let c = 0; c < P; c++) {
+            s = f64x2.add(s, f64x2.mul(f64x2.splat(ld(W, c)), v128.load(Hh + (<usize>((a * P + c) * Nt) << 3) + o)));
+          }
+          if (input) s = f64x2.add(s, f64x2.mul(ve, v128.load(I + (<usize>(a * Nt) << 3) + o)));
+          v128.store(kr + o, s);
         }
-        if (i <= k) st(dr, i, c1 * ld(dr, i) + dt * ld(gr, i));
-      }
-      st(dr, k2, ld(Dh, b * Nt + k2));
-    }
-    // 5. sources K^a[i], i = lo..k
-    for (let a = 0; a < P; a++) {
-      formW(P, U, a, Hh + (<usize>k2 << 3), Nt, W);
-      const e = input ? ld(v2, a) * ld(I, a * Nt + k2) : 0.0;
-      const kr = Krow + (<usize>(a * Nt) << 3);
-      const ve = f64x2.splat(e);
-      let i = lo;
-      for (; i + 1 <= k; i += 2) {
-        const o = <usize>i << 3;
-        let s = f64x2.splat(0.0);
-        for (let b = 0; b < P; b++) {
-          const gab = ld(G2, a * P + b);
-          if (gab != 0) s = f64x2.add(s, f64x2.mul(f64x2.splat(gab), v128.load(Crow + (<usize>(b * Nt) << 3) + o)));
+        if (i <= k) {
+          let s = 0.0;
+          for (let b = 0; b < P; b++) {
+            const gab = ld(G2, a * P + b);
+            if (gab != 0) s += gab * ld(Crow, b * Nt + i);
+          }
+          for (let c = 0; c < P; c++) s += ld(W, c) * ld(Hh, (a * P + c) * Nt + i);
+          if (input) s += e * ld(I, a * Nt + i);
+          st(kr, i, s);
         }
-        for (let c = 0; c < P; c++) {
-          s = f64x2.add(s, f64x2.mul(f64x2.splat(ld(W, c)), v128.load(Hh + (<usize>((a * P + c) * Nt) << 3) + o)));
+        // the row's first entry: Γ(t,0) = sum U H(t) S_init (+ <v^2> I(t) Ĩ(0)), or 0 at the window edge
+        let g0 = 0.0;
+        if (lo == 0) {
+          g0 = dotW(P, a, W, Sinit, 1);
+          if (input) g0 += e * ld(It, a * Nt);
         }
-        if (input) s = f64x2.add(s, f64x2.mul(ve, v128.load(I + (<usize>(a * Nt) << 3) + o)));
-        v128.store(kr + o, s);
-      }
-      if (i <= k) {
-        let s = 0.0;
-        for (let b = 0; b < P; b++) {
-          const gab = ld(G2, a * P + b);
-          if (gab != 0) s += gab * ld(Crow, b * Nt + i);
+        // the filter Γ[k+1][i+1] = (1-dt) Γ[k+1][i] + dt K[i], i = lo..k
+        const g = Gnew + (<usize>(a * Nt) << 3);
+        st(g, lo, g0);
+        let y = g0;
+        for (let j = lo; j <= k; j++) {
+          y = c1 * y + dt * ld(kr, j);
+          st(g, j + 1, y);
         }
-        for (let c = 0; c < P; c++) s += ld(W, c) * ld(Hh, (a * P + c) * Nt + i);
-        if (input) s += e * ld(I, a * Nt + i);
-        st(kr, i, s);
-      }
-      // the row's first entry: Γ(t,0) = sum U H(t) S_init (+ <v^2> I(t) Ĩ(0)), or 0 at the window edge
-      let g0 = 0.0;
-      if (lo == 0) {
-        g0 = dotW(P, a, W, Sinit, 1);
-        if (input) g0 += e * ld(It, a * Nt);
-      }
-      st(Grow, a * Nt + lo, g0);
-    }
-    // 5. the filter Γ[k+1][i+1] = (1-dt) Γ[k+1][i] + dt K[i], i = lo..k: two regions per f64x2
-    let a = 0;
-    for (; a + 1 < P; a += 2) {
-      const g0 = Grow + (<usize>(a * Nt) << 3);
-      const g1 = Grow + (<usize>((a + 1) * Nt) << 3);
-      const q0 = Krow + (<usize>(a * Nt) << 3);
-      const q1 = Krow + (<usize>((a + 1) * Nt) << 3);
-      let y = f64x2.replace_lane(f64x2.splat(ld(g0, lo)), 1, ld(g1, lo));
-      for (let i = lo; i <= k; i++) {
-        const o = <usize>i << 3;
-        const kv = f64x2.replace_lane(f64x2.splat(load<f64>(q0 + o)), 1, load<f64>(q1 + o));
-        y = f64x2.add(f64x2.mul(vc1, y), f64x2.mul(vdt, kv));
-        store<f64>(g0 + o, f64x2.extract_lane(y, 0), 8);
-        store<f64>(g1 + o, f64x2.extract_lane(y, 1), 8);
-      }
-    }
-    if (a < P) {
-      const g = Grow + (<usize>(a * Nt) << 3);
-      const q = Krow + (<usize>(a * Nt) << 3);
-      let y = ld(g, lo);
-      for (let i = lo; i <= k; i++) {
-        y = c1 * y + dt * ld(q, i);
-        st(g, i + 1, y);
       }
     }
     let chk = 0.0;
-    for (let b = 0; b < P; b++) chk += ld(Dh, b * Nt + k2) + ld(Grow, b * Nt + k2);
+    for (let b = 0; b < P; b++) chk += ld(Dh, b * Nt + k2) + ld(Gnew, b * Nt + k2);
     for (let ab = 0; ab < P * P; ab++) chk += ld(Sh, ab * Nt + k2) + ld(Hh, ab * Nt + k2);
     if (!(chk - chk == 0)) return k2;
     recordRow(ctx, k2, lo);

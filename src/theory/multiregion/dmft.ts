@@ -263,7 +263,7 @@ export function runWasm(s: DmftSetup, kernel: Kernel): DmftRaw {
     const pDh = a(P * Nt);
     const pRh = a(P * Nt);
     const pDrow = a(P * Nt);
-    const pGrow = a(P * Nt);
+    const pGrow = a(2 * P * Nt); // two buffers by step parity
     const pCrow = a(P * Nt);
     const pKrow = a(P * Nt);
     const pW = a(P);
@@ -289,7 +289,7 @@ export function runWasm(s: DmftSetup, kernel: Kernel): DmftRaw {
     f(pIt, P * Nt).set(s.It);
     // rows start at zero (the window edge and unused band entries read as 0)
     f(pDrow, P * Nt).fill(0);
-    f(pGrow, P * Nt).fill(0);
+    f(pGrow, 2 * P * Nt).fill(0);
     const refs = f(pRefs, Math.max(3 * nRef, 1));
     s.refs.forEach((r, j) => {
       refs[3 * j] = r.step;
