@@ -15,12 +15,13 @@ import {
   lowRankSettings,
   solveLowRank,
   staticSystem,
+  findStaticSolutions,
   structured,
   sweepLowRank,
   type LowRankSolution,
   type LowRankTheory,
 } from '../src/theory/lowrank.js';
-import { makeAverager } from '../src/theory/gauss.js';
+import { makeAverager, type Averager, type Moments } from '../src/theory/gauss.js';
 import { scsAutocovariance, scsChaotic, scsLambda, scsStatic } from '../src/theory/scs.js';
 import { newton } from '../src/theory/roots.js';
 import { outlierMatrix } from '../src/theory/stability.js';
@@ -638,6 +639,53 @@ test('sweep of 200 g values on [0, 4] (Fig. 1C): branch existence follows g_C, g
     assert.ok(has(r, 'trivial', 'central'));
   }
   log('sweep worst residual', worst); // observed 7.1e-13
+});
+
+// Regression (found under Deno 2.9 / V8 15, passed under Node 20 by luck): at kappa = 0 of a mirror-symmetric
+// model the odd brackets [phi], [phi''], [phi phi'] (mu = 0) vanish exactly, but the quadrature returns rounding
+// noise (~1e-18) whose sign depends on the last bits of the engine's Math.tanh/exp. The rank-one static scan
+// tests the sign of G(kappa) = kappa - M_n [phi] - b [phi'] (and G(0) === 0 for the central root), and sweeps
+// rely on that scan alone (no multi-start Newton), so with one sign of the noise the static central branch just
+// above g = 1 was lost (g = 1.0050251256281406 of the 200-point sweep). The averager below replaces the noise by
+// +-1e-17 of a fixed sign, so both signs are exercised in every engine.
+function oddNoise(base: Averager, eps: number): Averager {
+  return {
+    phi: base.phi,
+    settings: base.settings,
+    get evaluations() {
+      return base.evaluations;
+    },
+    moments(mu: number, D: number, out?: Moments): Moments {
+      const m = base.moments(mu, D, out);
+      if (mu === 0) {
+        m.phi = eps;
+        m.d2phi = eps;
+        m.phidphi = eps;
+      }
+      return m;
+    },
+    twoPoint: (c, mu, D0, out) => base.twoPoint(c, mu, D0, out),
+  };
+}
+
+test('static central branch just above g = 1 does not depend on the sign of rounding noise in the odd brackets at kappa = 0', () => {
+  const S = lowRankSettings(theory, { scanPoints: 81 }); // the sweep's scan
+  const base = makeAverager(getPhi('tanh'), theory.quadrature);
+  for (const g of [1.0050251256281406, 1.02, 1.2]) {
+    const ref = scsStatic(g, makeAverager(getPhi('tanh'), fine)).delta0;
+    for (const eps of [1e-17, -1e-17, 1e-20, -1e-20]) {
+      const avg = oddNoise(base, eps);
+      // the scan alone (what sweeps and bifurcation tracking use)
+      const found = findStaticSolutions(lowRankProblem(fig1(g)), avg, S, true);
+      const central = found.filter((c) => Math.abs(c.kappa[0]) < 1e-8 && c.D0 > 1e-6);
+      assert.equal(central.length, 1, `g = ${g}, noise ${eps}: ${JSON.stringify(found)}`);
+      assert.ok(Math.abs(central[0].D0 - ref) < 1e-10 * Math.max(1, ref), `g = ${g}, noise ${eps}: D0 ${central[0].D0} vs SCS ${ref}`);
+      // a sweep step: scan + seeds only, no multi-start Newton
+      const r = solveLowRank(fig1(g), theory, { bifurcations: false, noMultiStart: true, autocovariance: false, averager: avg, settings: { scanPoints: 81 } });
+      assert.ok(has(r, 'static', 'central'), `g = ${g}, noise ${eps}: ${branches(r)}`);
+      assert.ok(has(r, 'static', 'plus') && has(r, 'static', 'minus'), `g = ${g}, noise ${eps}: ${branches(r)}`);
+    }
+  }
 });
 
 test('attractors among chaotic states: central unstable below g_BB (kappa mode), +/- chaos the attractors in (g_C, g_BB), central the attractor above', () => {

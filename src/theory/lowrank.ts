@@ -201,6 +201,20 @@ function stabilityModel(P: LowRankProblem): StabilityModel {
 
 const maxAbs = (v: readonly number[]): number => v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
 
+/**
+ * Brackets at (mu, D) for the rank-one scans, which test signs of the reduced functions and `G === 0`. For odd
+ * phi at mu = 0 the odd integrands [phi], [phi''], [phi phi'] vanish exactly, but the quadrature returns
+ * rounding noise (~1e-18) whose sign depends on the last bits of the engine's Math.tanh/exp (it differs between
+ * V8 versions, e.g. Node 20 and Deno 2.9). At kappa = 0 of a mirror-symmetric model that noise was the whole of
+ * G(0) = -M_n [phi], so the central static root was bracketed in one engine and lost in the other. They are
+ * set to exactly 0 here, which makes G(0) = 0 exactly: the central root is taken as such, and the symmetric
+ * test for a root in (0, first grid point) sees G'(0) undisturbed.
+ */
+function scanMoments(P: LowRankProblem, avg: Averager, mu: number, D: number): Moments {
+  const m = avg.moments(mu, D);
+  return P.phi.odd && mu === 0 ? { ...m, phi: 0, d2phi: 0, phidphi: 0 } : m;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Damped Newton with a supplied Jacobian (the toolkit's `newton` differentiates numerically; these systems
 // have exact Jacobians, which saves 2n evaluations per step, each a quadrature or a Mehler projection).
@@ -642,7 +656,7 @@ function reducedStatic(P: LowRankProblem, avg: Averager, kappa: number): { G: nu
   const st = structured(P, [kappa]);
   const D0 = staticDelta0(P, avg, st.mu, st.Lambda);
   if (D0 === null) return { G: NaN, D0: NaN, dG: NaN };
-  const m = avg.moments(st.mu, D0);
+  const m = scanMoments(P, avg, st.mu, D0);
   const g2 = P.g * P.g;
   const G = kappa - P.Mn[0] * m.phi - st.b[0] * m.dphi;
   // dG/dkappa with dD0/dkappa from the implicit static variance equation
@@ -804,7 +818,7 @@ function scanChaoticRankOne(P: LowRankProblem, avg: Averager, S: LowRankSettings
   type Sol = { k: number; G: number; D0: number; Dinf: number };
   const Gof = (k: number, D0: number) => {
     const st = structured(P, [k]);
-    const m = avg.moments(st.mu, D0);
+    const m = scanMoments(P, avg, st.mu, D0);
     return k - P.Mn[0] * m.phi - st.b[0] * m.dphi;
   };
   const branchesAt = (k: number, warm?: { D0: number; Dinf: number }, tol = 1e-10): Sol[] =>
