@@ -175,7 +175,7 @@ function lane(chromium) {
   return { runFile, close: drop };
 }
 
-/** Returns { status: 'pass' | 'fail' | 'missing', s }. */
+/** Returns { status: 'pass' | 'fail' | 'missing' | 'none', s } ('none': no file to run). */
 export async function runBrowser() {
   const t0 = Date.now();
   console.log(`\n== chromium ==`);
@@ -205,18 +205,20 @@ export async function runBrowser() {
   const toRun = [...portable, ...browserOnly];
   const order = slowFirst(toRun.map(([name]) => name));
   toRun.sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]));
+  if (!toRun.length) {
+    console.log('# chromium: no test file to run');
+    return { status: 'none', s: seconds(t0) };
+  }
   rmSync(OUT, { recursive: true, force: true });
   mkdirSync(OUT, { recursive: true });
-  if (toRun.length) {
-    await build({
-      ...common,
-      entryPoints: [...toRun.map(([name, src]) => ({ in: src, out: name.replace(/\.js$/, '') })), { in: join(SHIMS, 'harness.ts'), out: 'harness' }],
-      outdir: OUT,
-      splitting: true,
-      sourcemap: true,
-    });
-    copyFileSync(join(SHIMS, 'run.html'), join(OUT, 'run.html'));
-  }
+  await build({
+    ...common,
+    entryPoints: [...toRun.map(([name, src]) => ({ in: src, out: name.replace(/\.js$/, '') })), { in: join(SHIMS, 'harness.ts'), out: 'harness' }],
+    outdir: OUT,
+    splitting: true,
+    sourcemap: true,
+  });
+  copyFileSync(join(SHIMS, 'run.html'), join(OUT, 'run.html'));
   const iso = await serve(true);
   const plain = await serve(false);
   const limit = fileTimeoutMs();

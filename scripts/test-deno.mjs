@@ -49,7 +49,7 @@ function runFile(file, timeoutMs) {
   });
 }
 
-/** Returns { status: 'pass' | 'fail' | 'missing', s }. */
+/** Returns { status: 'pass' | 'fail' | 'missing' | 'none', s } ('none': no file to run). */
 export async function runDeno() {
   const t0 = Date.now();
   console.log(`\n== deno ==`);
@@ -65,6 +65,10 @@ export async function runDeno() {
   const skipped = files.filter((f) => NODE_ONLY[f]);
   for (const f of skipped) console.log(`# SKIP ${f} (deno): ${NODE_ONLY[f]}`);
   const run = slowFirst(files.filter((f) => !NODE_ONLY[f]));
+  if (!run.length) {
+    console.log('# deno: no test file to run');
+    return { status: 'none', s: seconds(t0) };
+  }
   const limit = fileTimeoutMs();
   const results = await inParallel(run, JOBS, async (f) => {
     const r = await runFile(f, limit);

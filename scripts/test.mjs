@@ -28,6 +28,11 @@ function runNode() {
   const files = readdirSync('dist-test')
     .filter((f) => f.endsWith('.test.js') && keep(f))
     .map((f) => `dist-test/${f}`);
+  // with no file names node --test would search the whole tree
+  if (!files.length) {
+    console.log(`# no test file matches DMFTLAB_TEST_FILTER=${process.env.DMFTLAB_TEST_FILTER}`);
+    return { status: 'none', s: seconds(t) };
+  }
   try {
     sh('node', ['--test', '--test-concurrency=2', ...files]);
     return { status: 'pass', s: seconds(t) };
@@ -40,11 +45,15 @@ const runners = { node: runNode, deno: runDeno, chromium: runBrowser };
 const results = [];
 for (const name of runtimes) results.push([name, await runners[name]()]);
 
-const label = { pass: 'passed', fail: 'FAILED', missing: 'SKIPPED (not installed)' };
+const label = { pass: 'passed', fail: 'FAILED', missing: 'SKIPPED (not installed)', none: 'no matching test files' };
 console.log(`\n== summary (${seconds(t0).toFixed(0)} s) ==`);
 for (const [name, r] of results) console.log(`${name.padEnd(9)} ${label[r.status].padEnd(24)} ${r.s.toFixed(0).padStart(5)} s`);
 const notRun = ['node', 'deno', 'chromium'].filter((r) => !runtimes.includes(r));
 if (notRun.length) console.log(`not selected (DMFTLAB_TEST_RUNTIMES): ${notRun.join(', ')}`);
+if (results.every(([, r]) => r.status === 'none')) {
+  console.log(`\nDMFTLAB_TEST_FILTER=${process.env.DMFTLAB_TEST_FILTER} matches no test file`);
+  process.exit(1);
+}
 if (results.some(([, r]) => r.status === 'fail')) {
   console.log(`\ntests FAILED`);
   process.exit(1);
