@@ -6,7 +6,8 @@ import type { MultiregionTheoryResult } from './theory/multiregion/solve.js';
 import type { Spec } from './spec/types.js';
 import type { SimulationResult } from './sim/simulate.js';
 import type { TheoryResultBase, TheorySolution } from './theory/types.js';
-import { studentCritical, type Estimate } from './stats.js';
+import { studentCritical, blockEstimate, combineNetworks, type Estimate } from './stats.js';
+import type { MultiregionSimulationResult } from './sim/multiregion-spec.js';
 
 /**
  * Two-sided false-alarm probability per row: the 3-sigma level of a Gaussian. A row agrees when
@@ -18,9 +19,15 @@ export const AGREE_ALPHA = 0.0027;
 export type Verdict = 'agree' | 'disagree' | 'no-error-bar';
 
 export interface CompareRow {
-  /** Stable machine-readable name: 'variance' | 'mean' | 'absMean' | 'kappa' | 'absKappa' | 'ringRadius' | 'autocov'. */
+  /**
+   * Stable machine-readable name: 'variance' | 'mean' | 'absMean' | 'kappa' | 'absKappa' | 'ringRadius' | 'autocov';
+   * multiregion: 'secondMoment' | 'gain' | 'currentVariance' | 'current'.
+   */
   key: string;
-  /** Component r (1-based) for kappa rows, lag (time units) for autocov rows, else null. */
+  /**
+   * Component r (1-based) for kappa rows, lag (time units) for autocov rows; multiregion: the region a, or
+   * a P + b for currents; else null.
+   */
   index: number | null;
   /** Human-readable label. */
   quantity: string;
@@ -145,5 +152,80 @@ export function compareResults(spec: Spec, theory: TheoryResultBase | Multiregio
     agree: rows.every((r) => r.verdict === 'agree'),
     notes,
     criterion: `|simulation - theory| / SE <= t_crit(dof) at two-sided p = ${AGREE_ALPHA} (3 sigma); SE = max(SE over networks (temporal noise + quenched finite-N spread), SE over ${spec.simulation.blocks} time blocks pooled over networks), with its degrees of freedom`,
+  };
+}
+
+/**
+ * Multiregion theory against simulation (spec 02 §8). The theory state is the stationary state the DMFT
+ * settles on (`reachedByDmft`); without one (limit cycles, slow transients) the rows use the DMFT's time
+ * averages over the simulation's measurement window. Rows per region: the second moment (1/N) sum x^2
+ * against Delta^a(t, t), the gain against psi^a, the current variance A^a = sum_b (S^{ab})^2; per pair:
+ * the filtered current S^{ab}. The dynamics is odd (S -> -S maps solutions to solutions), so each
+ * network's currents are first aligned to the theory's global sign (spec 02 §8).
+ */
+export function compareMultiregion(spec: Spec, theory: MultiregionTheoryResult, sim: MultiregionSimulationResult): CompareReport {
+  const P = theory.P;
+  const B = spec.simulation.blocks;
+  const notes: string[] = [];
+  const rows: CompareRow[] = [];
+  const stat = theory.solutions.find((s) => s.reachedByDmft && s.diagnostics.converged);
+  let S: number[][];
+  let D: number[];
+  let psi: number[];
+  let solution: CompareReport['solution'];
+  if (stat) {
+    S = stat.currents;
+    D = stat.regions.map((r) => r.delta0);
+    psi = stat.regions.map((r) => r.psi);
+    solution = { type: stat.type, branch: 'stationary (reached by the DMFT)', index: theory.solutions.indexOf(stat) };
+  } else {
+    // time averages of the DMFT over the measurement window
+    const t0 = spec.simulation.tBurn;
+    const t1 = t0 + spec.simulation.tMeasure;
+    const d = theory.dmft;
+    const ks = d.time.map((t, k) => (t >= t0 - 1e-9 && t <= t1 + 1e-9 ? k : -1)).filter((k) => k >= 0);
+    if (d.time[d.time.length - 1] < t1 - 1e-9 || ks.length === 0) {
+      throw new Error(
+        `dmftlab: compare: the DMFT reaches no stationary state and its run (theory.dmft.duration = ${d.time[d.time.length - 1]}) ` +
+          `does not cover the measurement window [${t0}, ${t1}]: raise theory.dmft.duration to at least ${t1}`,
+      );
+    }
+    const avg = (y: number[]) => ks.reduce((s, k) => s + y[k], 0) / ks.length;
+    S = d.currents.map((row) => row.map(avg));
+    D = d.variance.map(avg);
+    psi = d.gain.map(avg);
+    solution = { type: 'dmft', branch: `time average over [${t0}, ${t1}]`, index: -1 };
+    notes.push('the DMFT reaches no stationary state: rows compare time averages of the DMFT and of the simulation over the same window');
+  }
+  // global sign of each network: the one that best matches the theory's currents
+  const signs = sim.networks.map((n) => {
+    let dot = 0;
+    for (let ab = 0; ab < P * P; ab++) {
+      const s = n.S[ab];
+      const mean = s.reduce((x, y) => x + y, 0) / s.length;
+      dot += mean * S[Math.floor(ab / P)][ab % P];
+    }
+    return dot < 0 ? -1 : 1;
+  });
+  const flipped = signs.some((s) => s < 0);
+  for (let a = 0; a < P; a++) rows.push(row('secondMoment', a, `region ${a}: (1/N) sum x^2 (Delta^${a}(t, t))`, D[a], sim.summary.secondMoment[a]));
+  for (let a = 0; a < P; a++) rows.push(row('gain', a, `region ${a}: gain <phi'(x)> (psi^${a})`, psi[a], sim.summary.gain[a]));
+  for (let a = 0; a < P; a++) {
+    const A = S[a].reduce((s, x) => s + x * x, 0);
+    rows.push(row('currentVariance', a, `region ${a}: current variance sum_b (S^{${a}b})^2`, A, sim.summary.currentVariance[a]));
+  }
+  for (let a = 0; a < P; a++) {
+    for (let b = 0; b < P; b++) {
+      const ab = a * P + b;
+      const est = combineNetworks(sim.networks.map((n, k) => blockEstimate(n.S[ab].map((x) => signs[k] * x), B)));
+      rows.push(row('current', ab, `current S^{${a}${b}} (region ${b} -> ${a})`, S[a][b], est, flipped ? 'networks on the mirror state (S -> -S) were flipped' : undefined));
+    }
+  }
+  return {
+    solution,
+    rows,
+    agree: rows.every((r) => r.verdict === 'agree'),
+    notes,
+    criterion: `|simulation - theory| / SE <= t_crit(dof) at two-sided p = ${AGREE_ALPHA} (3 sigma); SE = max(SE over networks (temporal noise + quenched finite-N spread), SE over ${B} time blocks pooled over networks), with its degrees of freedom`,
   };
 }

@@ -5,6 +5,7 @@ import type { TheorySolution } from './theory/types.js';
 import type { CompareReport } from './compare.js';
 import type { DemoOutput } from './demo.js';
 import type { MultiregionTheoryResult } from './theory/multiregion/solve.js';
+import type { MultiregionSimulationResult } from './sim/multiregion-spec.js';
 
 interface Env<R> {
   spec: { name?: string; model: { kind: string; N: number; g: number | number[]; phi: string; P?: number } };
@@ -15,6 +16,30 @@ function title(env: Env<unknown>, what: string): string {
   const m = env.spec.model;
   const g = Array.isArray(m.g) ? `(${m.g.join(', ')})` : m.g;
   return `${what}: ${env.spec.name ?? m.kind}, ${m.P ? `P = ${m.P}, N = ${m.N} per region` : `N = ${m.N}`}, g = ${g}, phi = ${m.phi}`;
+}
+
+/** Multiregion simulation (first network): unit traces, second moments and filtered currents against time. */
+export function multiregionSimulationPanels(sim: MultiregionSimulationResult): Panel[] {
+  const net = sim.networks[0];
+  const P = sim.P;
+  const pairs: Series[] = [];
+  for (let a = 0; a < P; a++) for (let b = 0; b < P; b++) pairs.push({ x: net.time, y: net.S[a * P + b], label: `S^{${a}${b}}` });
+  return [
+    {
+      title: `unit traces (network seed ${net.seed})`,
+      xLabel: 'time',
+      yLabel: 'x^a_i(t)',
+      series: net.traces.slice(0, 4 * P).map((tr) => ({ x: net.time, y: tr.x, label: `region ${tr.region}, unit ${tr.index}` })),
+      legend: 'none',
+    },
+    { title: 'second moment (1/N) sum x^2', xLabel: 'time', yLabel: 'Delta^a(t, t)', series: net.secondMoment.map((y, a) => ({ x: net.time, y, label: `region ${a}` })) },
+    { title: 'filtered currents S^{ab}(t)', xLabel: 'time', yLabel: 'current', series: pairs, legend: P * P > 9 ? 'none' : 'auto' },
+  ];
+}
+
+/** The panels of either kind of simulation result. */
+function anySimulationPanels(sim: SimulationResult | MultiregionSimulationResult): Panel[] {
+  return 'model' in sim && sim.model === 'multiregion' ? multiregionSimulationPanels(sim) : simulationPanels(sim as SimulationResult);
 }
 
 export function simulationPanels(sim: SimulationResult): Panel[] {
@@ -172,14 +197,14 @@ export function plotOutput(cmd: string, out: unknown): string {
   const env = out as Env<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   switch (cmd) {
     case 'simulate':
-      return renderSvg({ title: title(env, 'simulation'), panels: simulationPanels(env.result) });
+      return renderSvg({ title: title(env, 'simulation'), panels: anySimulationPanels(env.result) });
     case 'theory':
       if (env.result.kind === 'multiregion') return renderSvg({ title: title(env, 'theory (two-time DMFT)'), panels: multiregionTheoryPanels(env.result) });
       return renderSvg({ title: title(env, 'theory'), panels: theoryPanels(env.result.solutions) });
     case 'compare':
       return renderSvg({
         title: title(env, 'theory vs simulation'),
-        panels: [...comparePanels(env.result.report), ...simulationPanels(env.result.simulation)],
+        panels: [...comparePanels(env.result.report), ...anySimulationPanels(env.result.simulation)],
         columns: 2,
       });
     case 'demo':

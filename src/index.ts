@@ -13,12 +13,15 @@ import type { Spec } from './spec/types.js';
 import { specHash } from './spec/validate.js';
 import { simulateSpec, type RunOptions, type SimulationResult } from './sim/simulate.js';
 import { solveSpec, type TheoryResult } from './theory/solve.js';
-import { compareResults, type CompareReport } from './compare.js';
+import { compareResults, compareMultiregion, type CompareReport } from './compare.js';
+import { simulateMultiregionSpec, type MultiregionSimulationResult } from './sim/multiregion-spec.js';
 import { setup } from './core/runtime.js';
 import { VERSION, FORMAT_VERSION, runtimeInfo } from './version.js';
 
 export type { Spec } from './spec/types.js';
 export type { SimulationResult, RunOptions, NetworkRun } from './sim/simulate.js';
+export type { MultiregionSimulationResult } from './sim/multiregion-spec.js';
+export type { MultiregionTheoryResult } from './theory/multiregion/solve.js';
 export type { TheoryResult } from './theory/solve.js';
 export type { CompareReport, CompareRow } from './compare.js';
 export type { TheorySolution, Diagnostics } from './theory/types.js';
@@ -77,11 +80,18 @@ function envelope<K extends string, R>(
   };
 }
 
+/** Simulation results of either shape: single population (random, lowrank) or multiregion. */
+export type AnySimulationResult = SimulationResult | MultiregionSimulationResult;
+
+function simulateAny(spec: Spec, opts: RunOptions): Promise<AnySimulationResult> {
+  return spec.model.kind === 'multiregion' ? simulateMultiregionSpec(spec, opts) : simulateSpec(spec, opts);
+}
+
 /** Finite-N simulation of every network of the spec. */
-export async function simulate(input: unknown, opts: RunOptions = {}): Promise<Output<'simulation', SimulationResult>> {
+export async function simulate(input: unknown, opts: RunOptions = {}): Promise<Output<'simulation', AnySimulationResult>> {
   const t0 = performance.now();
   const spec = parseSpec(input);
-  const sim = await simulateSpec(spec, opts);
+  const sim = await simulateAny(spec, opts);
   return envelope('simulation', spec, sim, t0, sim.diagnostics);
 }
 
@@ -96,7 +106,7 @@ export async function solve(input: unknown): Promise<Output<'theory', TheoryResu
 export interface CompareResult {
   report: CompareReport;
   theory: TheoryResult;
-  simulation: SimulationResult;
+  simulation: AnySimulationResult;
 }
 
 /** Theory and simulation of the same spec, side by side, with an agreement report. */
@@ -105,6 +115,10 @@ export async function compare(input: unknown, opts: RunOptions = {}): Promise<Ou
   const spec = parseSpec(input);
   await setup();
   const theory = solveSpec(spec);
-  const simulation = await simulateSpec(spec, opts);
-  return envelope('compare', spec, { report: compareResults(spec, theory, simulation), theory, simulation }, t0, simulation.diagnostics);
+  const simulation = await simulateAny(spec, opts);
+  const report =
+    theory.kind === 'multiregion'
+      ? compareMultiregion(spec, theory, simulation as MultiregionSimulationResult)
+      : compareResults(spec, theory, simulation as SimulationResult);
+  return envelope('compare', spec, { report, theory, simulation }, t0, simulation.diagnostics);
 }

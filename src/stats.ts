@@ -12,8 +12,8 @@ export interface Estimate {
   seNetworks: number | null;
   /** Number of networks. */
   networks: number;
-  /** Degrees of freedom of `se`: networks - 1 when it comes from the network spread, else the pooled
-   * number of blocks minus one per network. */
+  /** Degrees of freedom of the verdict: networks - 1 with two or more networks (the quenched spread is
+   * measured by the network spread only), else the number of blocks minus one. */
   dof: number;
   /** Per-network estimates. */
   perNetwork: number[];
@@ -58,7 +58,11 @@ export function combineNetworks(per: BlockEstimate[]): Estimate {
   }
   const fromNetworks = seNetworks !== null && !(seNetworks < seTime);
   const se = fromNetworks ? seNetworks! : seTime;
-  const dof = fromNetworks ? K - 1 : per.reduce((a, p) => a + Math.max(0, p.blockMeans.length - 1), 0);
+  // With K >= 2 the quenched finite-N spread is measured by the network spread alone, with K - 1 degrees of
+  // freedom. When seNetworks falls below seTime (by chance, with few networks), se is seTime, but the
+  // verdict keeps K - 1 degrees of freedom: seTime says nothing about the quenched spread, so its many
+  // block degrees of freedom would overstate what is known.
+  const dof = K >= 2 ? K - 1 : per.reduce((a, p) => a + Math.max(0, p.blockMeans.length - 1), 0);
   return { mean, se, seTime, seNetworks, networks: K, dof, perNetwork: means };
 }
 

@@ -35,7 +35,7 @@ test('block estimate: mean of block means and SE = sd/sqrt(B); trailing samples 
   assert.ok(Math.abs(e.se - Math.sqrt(10 / 5)) < 1e-12); // sample variance of block means = 10
 });
 
-test('combining networks: SE and dof from the network spread when it dominates, else pooled blocks', () => {
+test('combining networks: SE is the larger of the network spread and the time blocks; dof is K - 1 with K >= 2, else blocks - 1', () => {
   const a = { mean: 1, se: 0.01, blockMeans: [1, 1, 1] };
   const b = { mean: 2, se: 0.01, blockMeans: [2, 2, 2] };
   const c = combineNetworks([a, b]);
@@ -47,4 +47,13 @@ test('combining networks: SE and dof from the network spread when it dominates, 
   assert.equal(one.seNetworks, null);
   assert.equal(one.se, 0.2);
   assert.equal(one.dof, 2);
+  // network means that agree by chance: se falls back to the time blocks, dof stays K - 1
+  const close = combineNetworks([
+    { mean: 1, se: 0.3, blockMeans: [0.7, 1, 1.3] },
+    { mean: 1.001, se: 0.3, blockMeans: [0.701, 1.001, 1.301] },
+    { mean: 0.999, se: 0.3, blockMeans: [0.699, 0.999, 1.299] },
+  ]);
+  assert.ok((close.seNetworks ?? 0) < close.seTime);
+  assert.equal(close.se, close.seTime);
+  assert.equal(close.dof, 2);
 });

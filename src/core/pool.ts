@@ -91,7 +91,9 @@ async function spawn(rt: Runtime, workerUrl: string | URL | null, onReply: (r: R
   w.onmessage = (e: MessageEvent) => onReply(e.data as Reply);
   w.onerror = (e: ErrorEvent) => {
     e.preventDefault(); // in Deno an unhandled worker error would end the whole process
-    onFail(new Error(`threw: ${e.message || 'an error (the worker script may have failed to load)'}`));
+    // Deno prefixes "Uncaught " (and sometimes "Error: "); report the error itself, as Node and browsers do
+    const message = (e.message || '').replace(/^Uncaught (\(in promise\) )?(Error: )?/, '');
+    onFail(new Error(`threw: ${message || 'an error (the worker script may have failed to load)'}`));
   };
   w.onmessageerror = () => onFail(new Error('could not read a message'));
   return {
