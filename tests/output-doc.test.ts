@@ -63,6 +63,8 @@ const RUNS: [string, string][] = [
   ['theory', 'examples/specs/ring-rank2.json'],
   ['theory', 'examples/specs/input-driven-rank1-s0.5.json'],
   ['theory', 'multiregion'],
+  ['simulate', 'multiregion'],
+  ['compare', 'multiregion'],
   ['simulate', 'random'],
   ['simulate', 'rank1'],
   ['compare', 'random'],
