@@ -27,11 +27,13 @@ const NODE_ONLY_FILES = {
     'statistical agreement suite: run on Node only to keep CI under 40 minutes; the numerics are bitwise identical across runtimes, see determinism test',
   'demo.test.js':
     'statistical agreement suite: run on Node only to keep CI under 40 minutes; the numerics are bitwise identical across runtimes, see determinism test',
+  'multiregion-agreement.test.js':
+    'statistical agreement suite: run on Node only to keep CI under 40 minutes; the numerics are bitwise identical across runtimes, see determinism test',
 };
 export const NODE_ONLY = /^(1|true|yes)$/i.test(process.env.DMFTLAB_TEST_EVERYWHERE ?? '') ? {} : NODE_ONLY_FILES;
 
 /** The slowest files start first, so that two lanes finish close together (measured: Deno, Chromium). */
-const SLOW_FIRST = ['agreement.test.js', 'lowrank-theory.test.js', 'demo.test.js', 'cli.test.js', 'output-doc.test.js', 'spectrum.test.js'];
+const SLOW_FIRST = ['agreement.test.js', 'multiregion-agreement.test.js', 'lowrank-theory.test.js', 'demo.test.js', 'cli.test.js', 'output-doc.test.js', 'spectrum.test.js'];
 export const slowFirst = (names) => {
   const rank = (n) => (SLOW_FIRST.includes(n) ? SLOW_FIRST.indexOf(n) : SLOW_FIRST.length);
   return [...names].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
