@@ -219,6 +219,8 @@ export async function runBrowser() {
     sourcemap: true,
   });
   copyFileSync(join(SHIMS, 'run.html'), join(OUT, 'run.html'));
+  // the kernel worker as a plain file, for the explicit-worker-URL test (pages whose CSP forbids blob: workers)
+  copyFileSync(join(root, 'build', 'kernel-worker.txt'), join(OUT, 'kernel-worker.js'));
   const iso = await serve(true);
   const plain = await serve(false);
   const limit = fileTimeoutMs();
