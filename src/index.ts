@@ -31,6 +31,11 @@ export { init, dispose, probeFeatures } from './core/runtime.js';
 export { parseSpec, validateSpec, SpecError, specHash } from './spec/validate.js';
 export { registerPhi, phiNames } from './phi.js';
 export { VERSION, FORMAT_VERSION } from './version.js';
+/** The multiregion theory (spec 02, Clark & Beiran 2025) for figure scripts: see src/theory/multiregion/index.ts. */
+export * as multiregion from './theory/multiregion/index.js';
+/** The project's dependency-free SVG figures (panels of lines, points, error bars, heatmaps). */
+export { renderSvg } from './plot/svg.js';
+export type { Figure, Panel, Series } from './plot/svg.js';
 
 export interface Provenance {
   version: string;
