@@ -21,14 +21,13 @@ import { resolve } from 'node:path';
 
 export const ALL_RUNTIMES = ['node', 'deno', 'chromium'];
 
+const STATISTICAL =
+  'statistical agreement suite: run on Node only to keep CI under 40 minutes; the simulation numerics are bitwise identical across runtimes (see determinism test), and the theory suites run in every runtime';
 /** Test files (as built into dist-test/) that run on Node only, and why (DMFTLAB_TEST_EVERYWHERE=1 runs them everywhere). */
 const NODE_ONLY_FILES = {
-  'agreement.test.js':
-    'statistical agreement suite: run on Node only to keep CI under 40 minutes; the numerics are bitwise identical across runtimes, see determinism test',
-  'demo.test.js':
-    'statistical agreement suite: run on Node only to keep CI under 40 minutes; the numerics are bitwise identical across runtimes, see determinism test',
-  'multiregion-agreement.test.js':
-    'statistical agreement suite: run on Node only to keep CI under 40 minutes; the numerics are bitwise identical across runtimes, see determinism test',
+  'agreement.test.js': STATISTICAL,
+  'demo.test.js': STATISTICAL,
+  'multiregion-agreement.test.js': STATISTICAL,
 };
 export const NODE_ONLY = /^(1|true|yes)$/i.test(process.env.DMFTLAB_TEST_EVERYWHERE ?? '') ? {} : NODE_ONLY_FILES;
 
