@@ -143,7 +143,11 @@ test('the construction: Sigma = I gives n^{ab}_i = gaussian(seed, STREAM_MULTIRE
   assert.equal(v.perm, null);
 });
 
-const bytes = (x: Float64Array | Int32Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+/** The bytes of a typed array, with a bytewise `equals` (no Node Buffer: this file also runs in Chromium). */
+const bytes = (x: Float64Array | Int32Array) => {
+  const u = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  return { equals: (o: { u: Uint8Array }) => o.u.length === u.length && o.u.every((v, i) => v === u[i]), u };
+};
 
 test('same seed: bitwise identical vectors; another seed: different ones', () => {
   const p = vectorParams(model3(3000, (m) => (m.input = null)));
