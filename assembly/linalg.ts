@@ -157,13 +157,14 @@ export function streamSumF64(p: usize, n: i32): f64 {
  * y_v[i] = sum_j A[i*ld + j] * t_v[j] for the P vectors t_v = t + v * tStride (elements), rows i in
  * [i0, i1), stored at y + v * yStride (f64 elements); tStride and yStride are multiples of 8 (padded
  * vectors). Four rows of A are multiplied by two vectors at a time, one f64x2 accumulator per (row,
- * vector): 8 accumulators, 4 loads of A and 2 of t per 16 bytes, which fits the 16 SIMD registers
- * without spills. For P > 2 the next pair of vectors re-reads the same four rows (128 KB at N = 4000)
+ * vector): 8 accumulators, 4 loads of A and 2 of t per 16 bytes, 14 live values for the 16 SIMD
+ * registers. For P > 2 the next pair of vectors re-reads the same four rows (128 KB at N = 4000)
  * from L2, so A is streamed from memory once per call instead of P times. Lane sums are added at the end
  * (lane 0 + lane 1), so results are deterministic; they differ from matvecF64's by rounding only
  * (matvecF64 keeps two accumulators per row). Variants measured for bench/RESULTS.md: two rows x two
- * vectors x two accumulators (bitwise equal to matvecF64, 1.4x over P matvecs at P = 2) and four rows x
- * two vectors x two accumulators (spills, also 1.4x) were slower than this one (1.8-2.2x).
+ * vectors x two accumulators (bitwise equal to matvecF64, 1.3-1.45x over P matvecs at P = 2) and four
+ * rows x two vectors x two accumulators (also bitwise equal; 16 accumulators, probably spilled; 1.4x)
+ * were slower than this one (1.8-2.2x).
  */
 export function matvecMultiF64(A: usize, ld: i32, t: usize, tStride: i32, P: i32, y: usize, yStride: i32, i0: i32, i1: i32): void {
   const rowBytes = <usize>ld << 3;

@@ -58,6 +58,25 @@ function network(coupling: 'shared' | 'independent', precision: 'f64' | 'f32'): 
 
 const med: Record<string, number> = {};
 const best: Record<string, number> = {};
+const paired: Record<string, number> = {};
+const PAIRS = 31; // alternating rounds of the paired comparison
+
+/**
+ * Median over PAIRS alternating rounds of time(b) / time(a), one sample each: on a shared machine whose
+ * load drifts over the seconds tinybench spends on each task, both sides of a round see the same load.
+ */
+async function pairedRatio(a: () => unknown, b: () => unknown): Promise<number> {
+  const r: number[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    const t0 = performance.now();
+    await a();
+    const t1 = performance.now();
+    await b();
+    r.push((performance.now() - t1) / (t1 - t0));
+  }
+  r.sort((x, y) => x - y);
+  return r[(PAIRS - 1) / 2];
+}
 let cpuShare = 0;
 for (const precision of ['f64', 'f32'] as const) {
   const bench = new Bench({ name: `mrsim ${precision} N = ${N}`, time: 2500, warmupTime: 400 });
@@ -70,26 +89,31 @@ for (const precision of ['f64', 'f32'] as const) {
   const chi = shared.coupling!.ptr;
   const multi = precision === 'f32' ? wasm.matvecMultiF32 : wasm.matvecMultiF64;
   const single = precision === 'f32' ? wasm.matvecF32 : wasm.matvecF64;
-  bench.add(`kernel ${precision}: fused, chi once`, () => multi(chi, ld, q.ptr, ld, P, y.ptr, ld, 0, N));
-  bench.add(`kernel ${precision}: ${P} matvecs on chi`, () => {
+  const fns: Record<string, () => unknown> = {};
+  fns[`kernel ${precision}: fused, chi once`] = () => multi(chi, ld, q.ptr, ld, P, y.ptr, ld, 0, N);
+  fns[`kernel ${precision}: ${P} matvecs on chi`] = () => {
     for (let a = 0; a < P; a++) single(chi, ld, q.ptr + a * ld * el, y.ptr + a * ld * 8, 0, N);
-  });
+  };
   for (const [name, h] of [['shared', shared], ['independent', indep]] as const) {
     let k = 0;
-    bench.add(`step ${precision} ${name} 1 thread`, () => {
+    fns[`step ${precision} ${name} 1 thread`] = () => {
       wasm.mrSteps(h.ctx, 0, 1, k, k + STEPS);
       k += STEPS;
-    });
-    bench.add(`step ${precision} ${name} 2 threads`, async () => {
+    };
+    fns[`step ${precision} ${name} 2 threads`] = async () => {
       const k0 = k;
       k += STEPS;
       await pool.call(kernel, 2, 'mrSteps', (t) => [h.ctx, t, 2, k0, k0 + STEPS]);
-    });
+    };
   }
+  for (const [name, f] of Object.entries(fns)) bench.add(name, f);
   const cpu0 = cpuSeconds();
   const wall0 = performance.now();
   await bench.run();
   cpuShare = Math.max(cpuShare, (cpuSeconds() - cpu0) / ((performance.now() - wall0) / 1000));
+  const pair = async (a: string, b: string) => (paired[b] = await pairedRatio(fns[a], fns[b]));
+  await pair(`kernel ${precision}: fused, chi once`, `kernel ${precision}: ${P} matvecs on chi`);
+  for (const th of ['1 thread', '2 threads']) await pair(`step ${precision} shared ${th}`, `step ${precision} independent ${th}`);
   for (const task of bench.tasks) {
     med[task.name] = task.result?.latency?.p50 ?? NaN; // ms per sample
     best[task.name] = task.result?.latency?.min ?? NaN; // less sensitive to other jobs on a loaded machine
@@ -105,15 +129,17 @@ console.log(`Machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} c
 console.log(`Runtime: Node ${process.version}; date ${new Date().toISOString().slice(0, 10)}; N = ${N} per region, P = ${P}`);
 console.log(`CPU time of this process / wall time, max over the two runs: ${cpuShare.toFixed(2)}`);
 console.log('');
-console.log('| precision | what | shared (chi once) median ms | P separate median ms | separate / shared | GB/s of matrix, shared | GB/s, separate | ratio of minima |');
-console.log('|---|---|---:|---:|---:|---:|---:|---:|');
+console.log(`| precision | what | shared (chi once) median ms | P separate median ms | separate / shared | GB/s of matrix, shared | GB/s, separate | ratio of minima | paired ratio (median of ${PAIRS}) |`);
+console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const p of ['f64', 'f32'] as const) {
   const bytes = N * N * (p === 'f32' ? 4 : 8); // one matrix
   const row = (what: string, ka: string, kb: string, per: number) => {
     const a = med[ka] / per;
     const b = med[kb] / per;
     const r = best[kb] / best[ka];
-    console.log(`| ${p} | ${what} | ${a.toFixed(3)} | ${b.toFixed(3)} | ${(b / a).toFixed(2)} | ${(bytes / 1e6 / a).toFixed(1)} | ${((P * bytes) / 1e6 / b).toFixed(1)} | ${r.toFixed(2)} |`);
+    console.log(
+      `| ${p} | ${what} | ${a.toFixed(3)} | ${b.toFixed(3)} | ${(b / a).toFixed(2)} | ${(bytes / 1e6 / a).toFixed(1)} | ${((P * bytes) / 1e6 / b).toFixed(1)} | ${r.toFixed(2)} | ${paired[kb].toFixed(2)} |`,
+    );
   };
   row(`matvec kernels (chi once; ${P} calls on chi)`, `kernel ${p}: fused, chi once`, `kernel ${p}: ${P} matvecs on chi`, 1);
   for (const T of [1, 2]) {
