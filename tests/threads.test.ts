@@ -99,3 +99,22 @@ test('dispose() frees the workers; the next threaded call starts new ones', asyn
   const b = await simulateSpec(small, { threads: 2 });
   assert.equal(await digest(b), await digest(a));
 });
+
+test('threads write only inside the network: per-thread kappa scratch is sized for every thread (regression)', async () => {
+  // assembly/sim.ts keeps 64 f64 of kappa per thread at scr + tid * 64; the scratch once held 64 f64 in
+  // all, so thread 1 wrote past the network's memory. A sentinel block right after the network must stay intact.
+  const { newKernel } = await import('../src/core/wasm.js');
+  const { getPool } = await import('../src/core/pool.js');
+  const { buildNetwork, planSteps } = await import('../src/sim/simulate.js');
+  const kernel = await newKernel();
+  const spec = parseSpec({ dmftlab: 1, seed: 2, model: { kind: 'lowrank', N: 800, g: 1.2, phi: 'tanh', rank: 2, means: { m: [1, 0], n: [1.5, 0] }, cov: { mm: [[1, 0], [0, 1]], nn: [[1, 0], [0, 1]] } }, simulation: { tBurn: 1, tMeasure: 2, blocks: 2 } });
+  const plan = planSteps(spec);
+  const net = buildNetwork(kernel, spec, 2, plan);
+  const sentinel = kernel.arena.f64(256);
+  sentinel.view().fill(12345.5);
+  const pool = await getPool(3);
+  await pool.call(kernel, 3, 'simSteps', (t) => [net.ctx, t, 3, 0, plan.steps]);
+  pool.release(kernel);
+  assert.ok(sentinel.view().every((v) => v === 12345.5), 'a thread wrote past the network');
+  net.release();
+});

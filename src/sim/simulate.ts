@@ -184,13 +184,17 @@ export interface NetworkHandle {
   release(): void;
 }
 
+/** Most threads a run may use: the `threads` check and the per-thread kernel scratch (buildNetwork) agree on it. */
+export const MAX_THREADS = 256;
+
 /**
  * The variant and thread count a run uses: the session's (`init()`), with `requested` threads instead
  * of its default; a phi registered in JS cannot run in a worker, so such specs run on the calling thread.
  */
+
 export async function runSetup(spec: Spec, requested?: number): Promise<{ variant: Variant; threads: number; reason: string }> {
-  if (requested !== undefined && !(Number.isInteger(requested) && requested >= 1 && requested <= 256)) {
-    throw new RangeError(`dmftlab: threads: got ${requested}; must be an integer from 1 to 256`);
+  if (requested !== undefined && !(Number.isInteger(requested) && requested >= 1 && requested <= MAX_THREADS)) {
+    throw new RangeError(`dmftlab: threads: got ${requested}; must be an integer from 1 to ${MAX_THREADS}`);
   }
   const s = await setup();
   if (s.variant !== 'wasm-simd-threads') {
@@ -248,7 +252,7 @@ export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: Ste
     const tridx = arena.f64(Math.max(1, nTr));
     const trace = arena.f64(nS * Math.max(1, nTr));
     const bar = arena.i32(16);
-    const scr = arena.f64(64);
+    const scr = arena.f64(64 * MAX_THREADS); // 64 f64 of kappa scratch per thread (assembly/sim.ts: scr + tid * 64)
     new Uint8Array(kernel.memory.buffer, ctx.ptr, arena.used - ctx.ptr).fill(0);
 
     // network
