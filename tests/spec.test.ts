@@ -920,3 +920,9 @@ test('specHash is stable under key order and input sugar, and changes with any v
   assert.notEqual(specHash(parseSpec(edit(RANK1, (s) => (s.seed = 2)))), specHash(a));
   assert.equal(canonicalJson({ b: 1, a: [2, { d: undefined, c: -0 }] }), '{"a":[2,{"c":0}],"b":1}');
 });
+
+test('multiregion memory check: a network without disorder stores no matrix, so a large N is accepted', () => {
+  const m = (g: number) => ({ dmftlab: 1, seed: 1, model: { kind: 'multiregion', P: 2, N: 30000, g, phi: 'erf', interactions: { kind: 'symmetric', c: [[0, 2.5], [2.5, 0]] } } });
+  assert.equal(parseSpec(m(0)).model.N, 30000); // 2 x 30000^2 f64 would be 14 GiB, but none is stored at g = 0
+  assert.throws(() => parseSpec(m(1)), /model\.N: got 30000; the 2 f64 coupling matrices/);
+});

@@ -732,9 +732,11 @@ interface MatrixCount {
 }
 
 function multiregionMatrices(m: MultiregionModel): MatrixCount {
-  if (m.coupling === 'shared') return { count: 1, what: 'one matrix shared by the regions', sharedHelps: false };
   let cross = 0;
   m.crossDisorder?.forEach((row, a) => row.forEach((x, b) => (cross += a !== b && x > 0 ? 1 : 0)));
+  // without any disorder the simulation stores no matrix (src/sim/multiregion.ts: `dense`)
+  if (cross === 0 && m.g.every((g) => g === 0)) return { count: 0, what: 'no matrix (g = 0)', sharedHelps: false };
+  if (m.coupling === 'shared') return { count: 1, what: 'one matrix shared by the regions', sharedHelps: false };
   const what = `one per region${cross ? ` and one per cross-region block with g_ab > 0` : ''}`;
   return { count: m.P + cross, what, sharedHelps: m.P > 1 && !m.crossDisorder && !m.input && isOddPhi(m.phi) };
 }
