@@ -15,6 +15,7 @@ import { solveMultiregionDmft, type MultiregionDmftResult } from './dmft.js';
 import { solveStationary, type Regime } from './stationary.js';
 import { predictOutcome, type PredictedOutcome } from './hat.js';
 import { multiregionParamsFromModel, inputScheduleFromModel } from './from-spec.js';
+import { classifySlice, currentPeriod, type DmftOutcome } from './classify.js';
 
 export interface MultiregionRegionState {
   regime: Regime;
@@ -64,6 +65,17 @@ export interface MultiregionTheoryResult {
     /** Largest change of the currents over the last 10 % of the run (0 at a fixed point). */
     finalDrift: number;
     slices: { tRef: number; tau: number[]; delta: number[][]; normalized: number[][] }[];
+    /** What the run did (spec 02 §9 rule, ./classify.ts), from the normalised slice at the middle of the run. */
+    outcome: {
+      /** The most dynamic of the regions' outcomes (fixed-point < fixed-point+chaos < limit-cycle < chaos). */
+      overall: DmftOutcome;
+      regions: { outcome: DmftOutcome; std: number; peaks: number; peakSpacing: number | null; last: number }[];
+      /** Period of the currents' oscillation over the second half of the run; null when they do not oscillate. */
+      period: number | null;
+      /** Reference time of the classified slice and the longest lag it covers (at most half the window). */
+      tRef: number;
+      tauMax: number;
+    };
     diagnostics: MultiregionDmftResult['diagnostics'];
   };
   prediction: {
@@ -90,6 +102,27 @@ const DRIFT_TOL = 1e-6;
 
 const nested = (flat: ArrayLike<number>, P: number): number[][] => Array.from({ length: P }, (_, a) => Array.from({ length: P }, (_, b) => flat[a * P + b]));
 
+const ORDER: DmftOutcome[] = ['fixed-point', 'fixed-point+chaos', 'limit-cycle', 'chaos'];
+
+function classifyRun(res: MultiregionDmftResult, step: number, P: number): MultiregionTheoryResult['dmft']['outcome'] {
+  const full = res.slices[res.slices.length - 1];
+  // lags near the window edge carry the truncation error (spec 02 §3.3: ~exp(-kappa (b dt - tau))): classify
+  // on the lags up to half the window, where it is below exp(-kappa b dt / 2)
+  const w = res.diagnostics.settings.window;
+  const keep = w === null ? full.tau.length : full.tau.filter((t) => t <= w / 2 + 1e-9).length;
+  const slice = { tau: full.tau.subarray(0, keep), normalized: full.normalized.map((y) => y.subarray(0, keep)) };
+  // the period from every grid step (not the recorded subsample), over the second half of the run
+  const all = Array.from({ length: res.Nt }, (_, k) => k);
+  const currents = Array.from({ length: P }, (_, a) => Array.from({ length: P }, (_, b) => all.map((k) => res.S[k][a * P + b])));
+  const period = currentPeriod(res.t, currents);
+  const regions = slice.normalized.map((y) => {
+    const c = classifySlice(slice.tau, y, period);
+    return { outcome: c.outcome, std: c.std, peaks: c.peaks.length, peakSpacing: c.peakSpacing, last: c.last };
+  });
+  const overall = ORDER[Math.max(...regions.map((r) => ORDER.indexOf(r.outcome)))];
+  return { overall, regions, period, tRef: res.t[step], tauMax: slice.tau[slice.tau.length - 1] };
+}
+
 /** Solve the theory of a validated multiregion spec. */
 export function solveMultiregion(model: MultiregionModel, spec: Spec): MultiregionTheoryResult {
   const t0 = performance.now();
@@ -106,6 +139,9 @@ export function solveMultiregion(model: MultiregionModel, spec: Spec): Multiregi
   const params = multiregionParamsFromModel(model);
   const input = inputScheduleFromModel(model) ?? undefined;
   const Nt = Math.round(dm.duration / dm.dt) + 1;
+  // the slice for the classification: the middle of the run (its lags reach the window or the end)
+  const classStep = Math.floor((Nt - 1) / 2);
+  const userSteps = dm.refTimes.map((t) => Math.round(t / dm.dt));
   const res = solveMultiregionDmft(params, {
     dt: dm.dt,
     Nt,
@@ -113,7 +149,7 @@ export function solveMultiregion(model: MultiregionModel, spec: Spec): Multiregi
     Sinit: model.start.S.flat(),
     sigma0: model.start.sigma0,
     input,
-    refSteps: dm.refTimes.map((t) => Math.round(t / dm.dt)),
+    refSteps: [...userSteps, classStep],
     checkWindow: dm.checkWindow,
   });
 
@@ -136,12 +172,13 @@ export function solveMultiregion(model: MultiregionModel, spec: Spec): Multiregi
     gain: Array.from({ length: P }, (_, a) => ks.map((k) => res.psi[k][a])),
     final: { currents: nested(res.S[last], P), variance: Array.from(res.D[last]), gain: Array.from(res.psi[last]) },
     finalDrift: drift,
-    slices: res.slices.map((s) => ({
+    slices: res.slices.slice(0, userSteps.length).map((s) => ({
       tRef: s.tRef,
       tau: Array.from(s.tau),
       delta: s.delta.map((d) => Array.from(d)),
       normalized: s.normalized.map((d) => Array.from(d)),
     })),
+    outcome: classifyRun(res, classStep, P),
     diagnostics: res.diagnostics,
   };
   if (res.diagnostics.converged === false) notes.push('the DMFT window check failed: raise theory.dmft.window');
