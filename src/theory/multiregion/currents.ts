@@ -12,13 +12,16 @@
  *
  * `structuredVariance` and `currentDrive` are also used with disorder (stationary.ts), where psi comes from
  * the total variance instead.
+ *
+ * phi: the gains psi(D) = <phi'> come from an optional `GaussianPhi` (types.ts; default the erf closed form
+ * (1 + pi D / 2)^(-1/2); gaussian-phi.ts for other odd phi), and the Jacobian's d psi/dD from its gainSlope.
  */
 import { Rng } from '../../core/rng.js';
 import { eigenvaluesSorted, type Complex } from '../eig.js';
 import { newton, solveLinear } from '../roots.js';
 import type { Diagnostics } from '../types.js';
-import { gainPsi } from './toolbox.js';
-import type { MultiregionParams } from './types.js';
+import { erfGaussianPhi } from './toolbox.js';
+import type { GaussianPhi, MultiregionParams } from './types.js';
 import { checkCurrents, checkInput, checkParams, hasCrossDisorder, integerOption, numberOption } from './validate-params.js';
 
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now()) / 1000;
@@ -74,24 +77,24 @@ export interface CurrentEvaluation {
 }
 
 /** H(S) of the disorder-free reduction (gains from the structured variance). */
-export function disorderFreeDrive(p: MultiregionParams, S: ArrayLike<number>, input?: ArrayLike<number>): CurrentEvaluation {
+export function disorderFreeDrive(p: MultiregionParams, S: ArrayLike<number>, input?: ArrayLike<number>, phi: GaussianPhi = erfGaussianPhi): CurrentEvaluation {
   const D = structuredVariance(p, S, input);
   const psi = new Float64Array(p.P);
-  for (let a = 0; a < p.P; a++) psi[a] = gainPsi(Math.max(D[a], 0)); // rounding can leave -1e-17
+  for (let a = 0; a < p.P; a++) psi[a] = phi.gain(Math.max(D[a], 0)); // rounding can leave -1e-17
   return { H: currentDrive(p, S, psi, input), psi, D };
 }
 
 /** max_ab |H^{ab}(S) - S^{ab}| of the disorder-free reduction. */
-export function currentResidual(p: MultiregionParams, S: ArrayLike<number>, input?: ArrayLike<number>): number {
-  const { H } = disorderFreeDrive(p, S, input);
+export function currentResidual(p: MultiregionParams, S: ArrayLike<number>, input?: ArrayLike<number>, phi: GaussianPhi = erfGaussianPhi): number {
+  const { H } = disorderFreeDrive(p, S, input, phi);
   let r = 0;
   for (let i = 0; i < H.length; i++) r = Math.max(r, Math.abs(H[i] - S[i]));
   return r;
 }
 
 /** One Euler step S + dt (H(S) - S) of the disorder-free reduction. */
-export function eulerStep(p: MultiregionParams, S: ArrayLike<number>, dt: number, input?: ArrayLike<number>): Float64Array {
-  const { H } = disorderFreeDrive(p, S, input);
+export function eulerStep(p: MultiregionParams, S: ArrayLike<number>, dt: number, input?: ArrayLike<number>, phi: GaussianPhi = erfGaussianPhi): Float64Array {
+  const { H } = disorderFreeDrive(p, S, input, phi);
   const out = new Float64Array(H.length);
   for (let i = 0; i < H.length; i++) out[i] = S[i] + dt * (H[i] - S[i]);
   return out;
@@ -123,6 +126,8 @@ export interface IntegrateCurrentsOptions {
   sampleEvery?: number;
   /** Allow g > 0 in params and ignore it (default false: an error). */
   ignoreDisorder?: boolean;
+  /** Gaussian integrals of phi (default: the erf closed forms). */
+  phi?: GaussianPhi;
 }
 
 export interface CurrentTrajectory {
@@ -150,7 +155,7 @@ export function integrateCurrents(p: MultiregionParams, S0: ArrayLike<number>, o
   const tMax = numberOption(where, 'tMax', opts.tMax, 300, 0);
   const stopResidual = numberOption(where, 'stopResidual', opts.stopResidual, 1e-13, 0);
   const sampleEvery = integerOption(where, 'sampleEvery', opts.sampleEvery, 0, 0);
-  return integrateUnchecked(p, S0, dt, tMax, stopResidual, sampleEvery, opts.input);
+  return integrateUnchecked(p, S0, dt, tMax, stopResidual, sampleEvery, opts.input, opts.phi);
 }
 
 function integrateUnchecked(
@@ -161,6 +166,7 @@ function integrateUnchecked(
   stopResidual: number,
   sampleEvery: number,
   input?: ArrayLike<number>,
+  phi: GaussianPhi = erfGaussianPhi,
 ): CurrentTrajectory {
   const P = p.P;
   const n = P * P;
@@ -175,7 +181,8 @@ function integrateUnchecked(
   let k = 0;
   for (; ; k++) {
     structuredVariance(p, S, input, D);
-    for (let a = 0; a < P; a++) psi[a] = 1 / Math.sqrt(1 + (Math.PI / 2) * D[a]);
+    if (phi.closedForms) for (let a = 0; a < P; a++) psi[a] = 1 / Math.sqrt(1 + (Math.PI / 2) * D[a]);
+    else for (let a = 0; a < P; a++) psi[a] = phi.gain(Math.max(D[a], 0));
     currentDrive(p, S, psi, input, H);
     residual = 0;
     for (let i = 0; i < n; i++) residual = Math.max(residual, Math.abs(H[i] - S[i]));
@@ -200,14 +207,14 @@ function integrateUnchecked(
  * h^{ab} = sum_c T[a][b][c] S^{bc} + V[a][b] I^b, psi'(D) = -(pi/4) psi^3 (U[b] symmetric). Rows and columns in
  * the flat order a*P + b.
  */
-export function currentJacobian(p: MultiregionParams, S: ArrayLike<number>, input?: ArrayLike<number>): number[][] {
+export function currentJacobian(p: MultiregionParams, S: ArrayLike<number>, input?: ArrayLike<number>, phi: GaussianPhi = erfGaussianPhi): number[][] {
   const P = p.P;
   const n = P * P;
   const D = structuredVariance(p, S, input);
   const J = Array.from({ length: n }, () => new Array<number>(n).fill(0));
   for (let b = 0; b < P; b++) {
-    const psi = gainPsi(Math.max(D[b], 0));
-    const dpsi = -(Math.PI / 4) * psi * psi * psi;
+    const psi = phi.gain(Math.max(D[b], 0));
+    const dpsi = phi.closedForms ? -(Math.PI / 4) * psi * psi * psi : phi.gainSlope(Math.max(D[b], 0));
     // dD^b/dS^{bf}
     const dD = new Float64Array(P);
     for (let f = 0; f < P; f++) {
@@ -281,8 +288,14 @@ export function robustEigenvalues(M: number[][]): { eigenvalues: Complex[]; meth
 }
 
 /** Linear stability of a fixed point of the disorder-free current dynamics (eigenvalues of currentJacobian). */
-export function currentStability(p: MultiregionParams, S: ArrayLike<number>, input?: ArrayLike<number>, zeroTol = 1e-6): CurrentStability {
-  const { eigenvalues: eig, method } = robustEigenvalues(currentJacobian(p, S, input));
+export function currentStability(
+  p: MultiregionParams,
+  S: ArrayLike<number>,
+  input?: ArrayLike<number>,
+  zeroTol = 1e-6,
+  phi: GaussianPhi = erfGaussianPhi,
+): CurrentStability {
+  const { eigenvalues: eig, method } = robustEigenvalues(currentJacobian(p, S, input, phi));
   const leading = eig[0].re;
   const marginalCount = eig.filter((z) => Math.abs(z.re) <= zeroTol).length;
   const classification = leading > zeroTol ? 'unstable' : marginalCount > 0 ? 'marginal' : 'stable';
@@ -297,6 +310,8 @@ export interface PolishOptions {
   /** Levenberg–Marquardt iterations of the fallback (default 200). */
   maxIterLM?: number;
   input?: ArrayLike<number>;
+  /** Gaussian integrals of phi (default: the erf closed forms). */
+  phi?: GaussianPhi;
 }
 
 export interface PolishResult {
@@ -320,14 +335,14 @@ export function polishCurrents(p: MultiregionParams, S0: ArrayLike<number>, opts
   const input = opts.input;
   const n = p.P * p.P;
   const F = (y: number[]): number[] => {
-    const { H } = disorderFreeDrive(p, y, input);
+    const { H } = disorderFreeDrive(p, y, input, opts.phi);
     return Array.from(H, (h, i) => h - y[i]);
   };
   const y0 = Array.from(S0);
   const nr = newton(F, y0, { tol, maxIter: opts.maxIter ?? 30, maxStep: y0.map((v) => 0.1 * (1 + Math.abs(v))) });
   if (nr.converged) return { S: Float64Array.from(nr.y), residual: nr.residual, iterations: nr.iterations, converged: true, method: 'newton' };
   // Levenberg–Marquardt: (J^T J + mu I) dy = -J^T F, mu adapted by the gain of each trial step
-  let y = nr.residual <= currentResidual(p, S0, input) ? nr.y.slice() : y0.slice();
+  let y = nr.residual <= currentResidual(p, S0, input, opts.phi) ? nr.y.slice() : y0.slice();
   let r = F(y);
   let res = Math.max(...r.map(Math.abs));
   let cost = r.reduce((s, v) => s + v * v, 0);
@@ -335,7 +350,7 @@ export function polishCurrents(p: MultiregionParams, S0: ArrayLike<number>, opts
   const maxIterLM = opts.maxIterLM ?? 200;
   let it = 0;
   for (; it < maxIterLM && res > tol; it++) {
-    const J = currentJacobian(p, y, input);
+    const J = currentJacobian(p, y, input, opts.phi);
     const JtJ = Array.from({ length: n }, () => new Array<number>(n).fill(0));
     const Jtr = new Array<number>(n).fill(0);
     let scale = 0;
@@ -404,6 +419,8 @@ export interface FindFixedPointsOptions {
   zeroTol?: number;
   input?: ArrayLike<number>;
   ignoreDisorder?: boolean;
+  /** Gaussian integrals of phi (default: the erf closed forms). */
+  phi?: GaussianPhi;
 }
 
 export interface CurrentFixedPoint {
@@ -435,7 +452,7 @@ export interface FixedPointSearchResult {
    */
   endpoints: { S: Float64Array; residual: number; converged: boolean; stability: CurrentStability | null }[];
   diagnostics: Diagnostics;
-  settings: Required<Omit<FindFixedPointsOptions, 'starts' | 'input' | 'ignoreDisorder'>> & { starts: 'random' | 'given' };
+  settings: Required<Omit<FindFixedPointsOptions, 'starts' | 'input' | 'ignoreDisorder' | 'phi'>> & { starts: 'random' | 'given' };
 }
 
 /**
@@ -480,8 +497,8 @@ export function findCurrentFixedPoints(p: MultiregionParams, opts: FindFixedPoin
   let worstAccepted = 0;
   let allConverged = true;
   starts.forEach((s0, k) => {
-    const traj = integrateUnchecked(p, s0, dt, tMax, 1e-13, 0, opts.input);
-    const pol = polishCurrents(p, traj.S, { tol: polishTol, input: opts.input });
+    const traj = integrateUnchecked(p, s0, dt, tMax, 1e-13, 0, opts.input, opts.phi);
+    const pol = polishCurrents(p, traj.S, { tol: polishTol, input: opts.input, phi: opts.phi });
     const accepted = pol.residual <= acceptTol;
     iterations += traj.steps + pol.iterations;
     if (!accepted) {
@@ -489,7 +506,7 @@ export function findCurrentFixedPoints(p: MultiregionParams, opts: FindFixedPoin
       allConverged = false;
       return;
     }
-    const stability = currentStability(p, pol.S, opts.input, zeroTol);
+    const stability = currentStability(p, pol.S, opts.input, zeroTol, opts.phi);
     endpoints.push({ S: pol.S, residual: pol.residual, converged: true, stability });
     worstAccepted = Math.max(worstAccepted, pol.residual);
     const same = fixedPoints.find((fp) => {
@@ -505,7 +522,7 @@ export function findCurrentFixedPoints(p: MultiregionParams, opts: FindFixedPoin
       same.hits++;
       return;
     }
-    const ev = disorderFreeDrive(p, pol.S, opts.input);
+    const ev = disorderFreeDrive(p, pol.S, opts.input, opts.phi);
     fixedPoints.push({
       S: pol.S,
       psi: ev.psi,

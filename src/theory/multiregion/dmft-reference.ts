@@ -17,7 +17,13 @@
  * with F(D1, D2, D12) = (2/pi) asin(clip(D12 r(D1) r(D2))), r(D) = (D + 2/pi)^(-1/2), evaluated as
  * (D12 r1) r2. Steps 2 and 3 touch different entries, so the kernel forms 3 and 4 before 2; the values are
  * the same. Only the current Δ and Γ rows are kept (in place, indexed by absolute i).
+ *
+ * Other odd phi (setup.phi set): psi and F come from per-time Mehler tables (./dmft-phi.ts), F evaluated at
+ * rho = Δ[k+1][i] / sqrt(D_{k+1} D_i); the recursion is otherwise the same. Only this reference runs it.
  */
+import type { PhiDef } from '../../phi.js';
+import { MehlerTables, type MehlerTableStats } from './dmft-phi.js';
+import type { GaussianPhi } from './types.js';
 
 const TWO_OVER_PI = 0.6366197723675814;
 const HALF_PI = 1.5707963267948966;
@@ -51,6 +57,8 @@ export interface DmftSetup {
   tri: 0 | 1 | 2;
   /** band width W = bw + 1 (tri = 2) */
   triW: number;
+  /** null: phi = erf with the closed forms; else the phi of the Mehler path (./dmft-phi.ts) */
+  phi: { def: PhiDef; gp: GaussianPhi } | null;
 }
 
 /** What a run produces (component-major series, e.g. S[(a*P + b)*Nt + k]). */
@@ -65,6 +73,8 @@ export interface DmftRaw {
   tri: Float64Array[] | null;
   /** -1, or the first step with a non-finite value (the run stopped there) */
   failedStep: number;
+  /** Mehler tables' statistics (general phi only) */
+  phiStats?: MehlerTableStats;
 }
 
 /** Elements per region of the triangle / band storage. */
@@ -91,6 +101,7 @@ export function runReference(s: DmftSetup): DmftRaw {
   const slices = s.refs.map((r) => new Float64Array(P * r.len));
   const stride = triStride(s);
   const tri = s.tri ? Array.from({ length: P }, () => new Float64Array(stride)) : null;
+  const mt = s.phi ? new MehlerTables(s.phi.def, s.phi.gp, P, Nt) : null;
 
   const formW = (a: number, X: Float64Array, xo: number, xs: number): void => {
     for (let c = 0; c < P; c++) {
@@ -107,8 +118,13 @@ export function runReference(s: DmftSetup): DmftRaw {
   const gainsAndDrive = (k: number): void => {
     for (let b = 0; b < P; b++) {
       const D = Dh[b * Nt + k];
-      psih[b * Nt + k] = 1 / Math.sqrt(1 + HALF_PI * D);
-      Rh[b * Nt + k] = 1 / Math.sqrt(D + TWO_OVER_PI);
+      if (mt) {
+        psih[b * Nt + k] = mt.tabulate(b, k, D);
+        Rh[b * Nt + k] = D > 0 ? 1 / Math.sqrt(D) : 0;
+      } else {
+        psih[b * Nt + k] = 1 / Math.sqrt(1 + HALF_PI * D);
+        Rh[b * Nt + k] = 1 / Math.sqrt(D + TWO_OVER_PI);
+      }
     }
     for (let a = 0; a < P; a++) {
       for (let b = 0; b < P; b++) {
@@ -137,7 +153,7 @@ export function runReference(s: DmftSetup): DmftRaw {
       }
     }
   };
-  const raw = (failedStep: number): DmftRaw => ({ S: Sh, H: Hh, psi: psih, D: Dh, slices, tri, failedStep });
+  const raw = (failedStep: number): DmftRaw => ({ S: Sh, H: Hh, psi: psih, D: Dh, slices, tri, failedStep, ...(mt ? { phiStats: mt.stats } : {}) });
 
   // initialisation (step 0)
   for (let ab = 0; ab < P * P; ab++) Sh[ab * Nt] = Sinit[ab];
@@ -187,11 +203,15 @@ export function runReference(s: DmftSetup): DmftRaw {
         const d = c1 * Drow[o + i] + dt * Grow[o + i];
         Drow[o + i] = d;
         if (needC[b]) {
-          const q = Math.max(-1, Math.min(1, d * rk * Rh[o + i]));
-          Crow[o + i] = TWO_OVER_PI * Math.asin(q);
+          if (mt) Crow[o + i] = mt.corr(b, k2, i, d * rk * Rh[o + i]);
+          else {
+            const q = Math.max(-1, Math.min(1, d * rk * Rh[o + i]));
+            Crow[o + i] = TWO_OVER_PI * Math.asin(q);
+          }
         }
       }
       Drow[o + k2] = Dh[o + k2];
+      if (mt && lo > 0) mt.release(b, lo);
     }
     // 5. new Γ rows
     for (let a = 0; a < P; a++) {

@@ -18,8 +18,14 @@
  *   Γ[k][i] then equals sum U H_k S_i + <v^2> I_k Ĩ_i, D follows the Euler rule of item 3, and
  *   Δ[k][i] = A_ki + (1-dt)^(k-i) (D_i - A_ii) with A_ki = sum U S_k S_i + <v^2> Ĩ_k Ĩ_i, to rounding
  *   (tests/mrdmft.test.ts); D_k - A_kk is O(dt) in transients and 0 at fixed points.
+ * * phi (spec 02 §2.4): erf uses the closed forms (Wasm kernel or reference). Any other odd phi (`opts.phi`)
+ *   runs the TypeScript reference with per-time Mehler tables for psi and F (./dmft-phi.ts); the result's
+ *   diagnostics.settings.phi names the path and diagnostics.phiError its estimated error.
  */
 import { wasmKernelOrNull, type Kernel } from '../../core/wasm.js';
+import { getPhi, type PhiDef } from '../../phi.js';
+import type { QuadratureSettings } from '../../spec/types.js';
+import { gaussianPhiFor } from './gaussian-phi.js';
 import type { InputSchedule, MultiregionParams } from './types.js';
 import { runReference, triStride, type DmftRaw, type DmftSetup } from './dmft-reference.js';
 
@@ -51,6 +57,10 @@ export interface MultiregionDmftOptions {
   engine?: 'auto' | 'wasm' | 'reference';
   /** A specific Wasm kernel instance (default: the session's default kernel). */
   kernel?: Kernel;
+  /** phi (name or definition, src/phi.ts; default 'erf'); must be odd. Other than erf: the Mehler path (reference engine). */
+  phi?: string | PhiDef;
+  /** Quadrature of psi for phi other than erf (default: the spec defaults); closedForms: false sends erf down the Mehler path too. */
+  quadrature?: QuadratureSettings;
 }
 
 /** One two-time slice Δ^a(t_r + τ, t_r). */
@@ -114,7 +124,21 @@ export interface MultiregionDmftResult {
     /** true: no window (exact), or the window check passed; false: it failed; null: window not checked */
     converged: boolean | null;
     windowCheck: WindowCheck | null;
-    settings: { dt: number; Nt: number; windowSteps: number | null; window: number | null; windowTol: number; scheme: 'spec02-3.2' };
+    settings: {
+      dt: number;
+      Nt: number;
+      windowSteps: number | null;
+      window: number | null;
+      windowTol: number;
+      scheme: 'spec02-3.2';
+      /** 'erf (closed forms)', or the phi with its Mehler and quadrature settings (./dmft-phi.ts). */
+      phi: string;
+    };
+    /**
+     * Estimated largest error of one F (relative to max(1, <phi^2>)): the Mehler tail bound and grid check
+     * (./dmft-phi.ts); null for the erf closed forms (rounding only).
+     */
+    phiError: number | null;
     notes: string[];
   };
 }
@@ -228,7 +252,15 @@ export function prepareDmft(params: MultiregionParams, opts: MultiregionDmftOpti
   });
   const tri: 0 | 1 | 2 = opts.triangle ? (bw >= Nt ? 1 : 2) : 0;
   const triW = bw + 1;
-  const setup: DmftSetup = { P, Nt, dt, bw, T, U, G2, V, v2, Sinit, sig2, input, I, It, refs, tri, triW };
+  let def: PhiDef;
+  try {
+    def = typeof opts.phi === 'string' ? getPhi(opts.phi) : (opts.phi ?? getPhi('erf'));
+  } catch (e) {
+    fail('opts.phi', opts.phi, (e as Error).message);
+  }
+  const gp = gaussianPhiFor(def, { quadrature: opts.quadrature });
+  const phi = gp.closedForms ? null : { def, gp };
+  const setup: DmftSetup = { P, Nt, dt, bw, T, U, G2, V, v2, Sinit, sig2, input, I, It, refs, tri, triW, phi };
   if (8 * P * triStride(setup) > MAX_TRIANGLE_BYTES) {
     fail('opts.triangle', true, `the rows need ${((8 * P * triStride(setup)) / 2 ** 30).toFixed(1)} GiB (limit 2 GiB): use refSteps or a window`);
   }
@@ -336,7 +368,13 @@ function maxAbsDiff(x: Float64Array, y: Float64Array): { diff: number; scale: nu
 function runEngine(s: DmftSetup, opts: MultiregionDmftOptions): { raw: DmftRaw; engine: 'wasm-simd' | 'js-reference' } {
   const engine = opts.engine ?? 'auto';
   if (engine !== 'auto' && engine !== 'wasm' && engine !== 'reference') fail('opts.engine', engine, "need 'auto', 'wasm' or 'reference'");
-  const kernel = engine === 'reference' ? null : (opts.kernel ?? wasmKernelOrNull());
+  if (s.phi && engine === 'wasm') {
+    throw new Error(
+      `solveMultiregionDmft: engine 'wasm' has the erf closed forms only; phi "${s.phi.def.name}" runs in the TypeScript ` +
+        "reference (engine 'auto' or 'reference')",
+    );
+  }
+  const kernel = engine === 'reference' || s.phi ? null : (opts.kernel ?? wasmKernelOrNull());
   if (engine === 'wasm' && (!kernel || kernel.kind !== 'wasm')) {
     throw new Error("solveMultiregionDmft: engine 'wasm' needs an instantiated Wasm kernel (await init() or getKernel() first)");
   }
@@ -364,7 +402,19 @@ export function solveMultiregionDmft(params: MultiregionParams, opts: Multiregio
   const { P, Nt, dt } = s;
   const windowed = s.bw < Nt;
   const notes: string[] = [];
-  if (engine === 'js-reference' && (opts.engine ?? 'auto') === 'auto') notes.push('no Wasm kernel instantiated: ran the TypeScript reference');
+  if (s.phi) notes.push(`phi ${s.phi.def.name}: Mehler tables in the TypeScript reference (the Wasm kernel has the erf closed forms only)`);
+  else if (engine === 'js-reference' && (opts.engine ?? 'auto') === 'auto') notes.push('no Wasm kernel instantiated: ran the TypeScript reference');
+  let phiSetting = 'erf (closed forms)';
+  let phiError: number | null = null;
+  if (s.phi && raw.phiStats) {
+    const st = raw.phiStats;
+    phiError = Math.max(st.maxTail, st.maxCheck);
+    phiSetting =
+      `${s.phi.def.name} (Mehler: K <= ${st.maxOrder}, tail <= ${st.maxTail.toExponential(1)}, ` +
+      `${st.pairs > 0 ? (st.terms / st.pairs).toFixed(1) : '0'} terms per F; psi by ${s.phi.gp.description})`;
+    if (st.unconverged > 0) notes.push(`phi ${s.phi.def.name}: ${st.unconverged} Mehler tabulations hit K = 4096 before the tail bound (large variance)`);
+    if (st.clipped > 0) notes.push(`phi ${s.phi.def.name}: |rho| clipped to 1 + 1/K in ${st.clipped} of ${st.pairs} pairs (Euler overshoot, max |rho| = ${st.maxRho})`);
+  }
   if (s.input && !s.V) notes.push('input given without params.V: it adds variance but drives no current');
 
   let windowCheck: WindowCheck | null = null;
@@ -443,7 +493,8 @@ export function solveMultiregionDmft(params: MultiregionParams, opts: Multiregio
       engine,
       converged,
       windowCheck,
-      settings: { dt, Nt, windowSteps: windowed ? s.bw : null, window: windowed ? s.bw * dt : null, windowTol, scheme: 'spec02-3.2' },
+      settings: { dt, Nt, windowSteps: windowed ? s.bw : null, window: windowed ? s.bw * dt : null, windowTol, scheme: 'spec02-3.2', phi: phiSetting },
+      phiError,
       notes,
     },
   };

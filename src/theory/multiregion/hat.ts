@@ -27,8 +27,8 @@
  */
 import { eigenvaluesSorted, type Complex } from '../eig.js';
 import { chaosOnlyDelta0 } from './stationary.js';
-import { gainPsi } from './toolbox.js';
-import type { MultiregionParams } from './types.js';
+import { erfGaussianPhi } from './toolbox.js';
+import type { GaussianPhi, MultiregionParams } from './types.js';
 import { checkInteger, checkNumber, checkVector, hasCrossDisorder } from './validate-params.js';
 
 /** T^ (psi omitted) or T^_psi (spec 02 §6.1), as a P^2 x P^2 row-major number[][]. */
@@ -97,7 +97,10 @@ export interface OutcomePrediction {
  * Heuristic outcome from the leading eigenvalue (spec 02 §6.2; see the file header for the rule and the
  * threshold). `psi0` may be given; by default it is computed from params.g (within-region disorder only).
  */
-export function predictOutcome(p: MultiregionParams, opts: { imagThreshold?: number; psi0?: ArrayLike<number> } = {}): OutcomePrediction {
+export function predictOutcome(
+  p: MultiregionParams,
+  opts: { imagThreshold?: number; psi0?: ArrayLike<number>; phi?: GaussianPhi } = {},
+): OutcomePrediction {
   const where = 'predictOutcome';
   checkInteger(where, 'params.P', p.P, 1, 64);
   const P = p.P;
@@ -112,14 +115,15 @@ export function predictOutcome(p: MultiregionParams, opts: { imagThreshold?: num
     if (hasCrossDisorder(p)) {
       throw new RangeError(`${where}: params.G2 has non-zero cross-region entries; the current-free gains are then coupled: pass psi0 explicitly`);
     }
+    const phi = opts.phi ?? erfGaussianPhi;
     psi0 = new Float64Array(P);
     for (let a = 0; a < P; a++) {
       const g = p.g[a];
-      if (g <= 1) psi0[a] = 1;
+      if (g * Math.abs(phi.slope0) <= 1) psi0[a] = phi.slope0;
       else {
-        const c = chaosOnlyDelta0(g);
+        const c = chaosOnlyDelta0(g, phi);
         if (!c.diagnostics.converged) throw new Error(`${where}: chaos-only Delta0 did not converge for g[${a}] = ${g}`);
-        psi0[a] = gainPsi(c.delta0);
+        psi0[a] = phi.gain(c.delta0);
       }
     }
   }

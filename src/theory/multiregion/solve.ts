@@ -7,8 +7,12 @@
  *      state (so the reported stationary state is the one the dynamics approaches, when it approaches one);
  *   3. the linear prediction from the spectrum of T-hat (§6, ./hat.ts).
  *
- * The closed forms need phi = erf (spec 02 §2.4); other phi are refused with a message.
+ * phi = erf uses the closed forms of spec 02 §2.4 (unless theory.quadrature.closedForms is false); any other
+ * odd phi goes through quadrature (./gaussian-phi.ts, with theory.quadrature) and Mehler tables in the DMFT
+ * (./dmft-phi.ts). A phi that is not odd is refused: the theory assumes zero-mean fields.
  */
+import { getPhi } from '../../phi.js';
+import { gaussianPhiFor } from './gaussian-phi.js';
 import type { MultiregionModel, Spec } from '../../spec/types.js';
 import type { Diagnostics } from '../types.js';
 import { solveMultiregionDmft, type MultiregionDmftResult } from './dmft.js';
@@ -24,9 +28,9 @@ export interface MultiregionRegionState {
   delta0: number;
   /** = delta0 for static regions. */
   deltaInf: number;
-  /** Gain psi^a = (1 + pi delta0 / 2)^(-1/2). */
+  /** Gain psi^a = <phi'> at variance delta0 (erf: (1 + pi delta0 / 2)^(-1/2)). */
   psi: number;
-  /** g_a^2 (1 + pi delta0)^(-1/2): a static region is stable when < 1 (spec 02 §4.2). */
+  /** g_a^2 <phi'^2> at delta0 (erf: g_a^2 (1 + pi delta0)^(-1/2)): a static region is stable when < 1 (spec 02 §4.2). */
   margin: number;
   /** Decay rate of Delta(tau) - deltaInf (chaotic regions; null for static ones). */
   kappa: number | null;
@@ -126,12 +130,15 @@ function classifyRun(res: MultiregionDmftResult, step: number, P: number): Multi
 /** Solve the theory of a validated multiregion spec. */
 export function solveMultiregion(model: MultiregionModel, spec: Spec): MultiregionTheoryResult {
   const t0 = performance.now();
-  if (model.phi !== 'erf') {
+  const def = getPhi(model.phi);
+  if (!def.odd) {
     throw new Error(
-      `dmftlab: model.phi: got "${model.phi}"; the multiregion theory needs "erf" (the closed forms of spec 02 §2.4); ` +
-        'simulations work with any phi, the theory for other phi is not implemented yet',
+      `dmftlab: model.phi: got "${model.phi}", which is not odd; the multiregion theory (spec 02) assumes zero-mean fields, ` +
+        'which needs an odd phi (simulations work with any phi)',
     );
   }
+  const quadrature = spec.theory.quadrature;
+  const phi = gaussianPhiFor(def, { quadrature });
   const dm = spec.theory.dmft;
   if (!dm) throw new Error('dmftlab: theory.dmft is missing (parseSpec fills it for multiregion specs)');
   const P = model.P;
@@ -151,6 +158,8 @@ export function solveMultiregion(model: MultiregionModel, spec: Spec): Multiregi
     input,
     refSteps: [...userSteps, classStep],
     checkWindow: dm.checkWindow,
+    phi: def,
+    quadrature,
   });
 
   // recorded series, on the simulation's sampling grid where it fits the DMFT's
@@ -186,7 +195,7 @@ export function solveMultiregion(model: MultiregionModel, spec: Spec): Multiregi
   // the linear prediction (spec 02 §6.2); needs within-region disorder only
   let prediction: MultiregionTheoryResult['prediction'] = null;
   try {
-    const o = predictOutcome(params);
+    const o = predictOutcome(params, { phi });
     prediction = {
       outcome: o.prediction,
       lambda: { re: o.lambda.re, im: o.lambda.im },
@@ -203,7 +212,7 @@ export function solveMultiregion(model: MultiregionModel, spec: Spec): Multiregi
   const solutions: MultiregionSolution[] = [];
   const lastInput = model.input ? res.input!.Itilde[last] : undefined;
   try {
-    const st = solveStationary(params, [res.S[last]], { input: lastInput });
+    const st = solveStationary(params, [res.S[last]], { input: lastInput, phi });
     for (const s of st.solutions) {
       let gap = 0;
       for (let j = 0; j < P * P; j++) gap = Math.max(gap, Math.min(Math.abs(s.S[j] - res.S[last][j]), Math.abs(s.S[j] + res.S[last][j])));

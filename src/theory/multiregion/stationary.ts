@@ -29,6 +29,13 @@
  * Both report the max-norm residual of the full system (P^2 current equations + 2 per region), re-evaluated
  * after the solve.
  *
+ * phi: every solver takes an optional `GaussianPhi` (types.ts), default the erf closed forms (toolbox.ts). For
+ * other odd phi (gaussian-phi.ts) the closed-form pieces above are replaced by root finds on the same
+ * quantities: D_pk by brent on dC/dD(Delta0, D) = 1/g^2 over [0, Delta0] (dC/dD = <phi' phi'> increases with D),
+ * Delta_lo (A = 0) = gainInverse(1/g) (where h'(0) = 1 - g^2 psi^2 = 0), and the brackets of the static and
+ * chaos-only roots are widened until they bracket (phi without a bound, e.g. linear). The chaos onset without
+ * currents is g phi'(0) = 1.
+ *
  * Cross-region disorder (spec 02 §2.6, params.G2 with non-zero off-diagonal entries) couples the regions'
  * two-point functions, so there is no single-region energy; these solvers refuse it (run the DMFT instead).
  */
@@ -36,16 +43,8 @@ import { brent, newton } from '../roots.js';
 import { deltaByInversion, type PotentialGaps } from '../scs.js';
 import type { Diagnostics } from '../types.js';
 import { currentDrive, structuredVariance } from './currents.js';
-import {
-  gainPsi,
-  localEnergyCurvature,
-  localEnergyGap,
-  localEnergySlope,
-  meanDphiSq,
-  phiCorr,
-  phiCorrCurvature,
-} from './toolbox.js';
-import type { MultiregionParams } from './types.js';
+import { erfGaussianPhi, localEnergyCurvature, localEnergyGap, localEnergySlope } from './toolbox.js';
+import type { GaussianPhi, MultiregionParams } from './types.js';
 import { checkCurrents, checkInput, checkNumber, checkParams, hasCrossDisorder, checkInteger, integerOption } from './validate-params.js';
 
 const K = 2 / Math.PI;
@@ -53,15 +52,18 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
 
 export type Regime = 'static' | 'chaotic';
 
-/** Stability margin of a static solution, g^2 <phi'^2> = g^2 (1 + pi Delta0)^(-1/2) (spec 02 §4.2); stable iff < 1. */
-export function staticStabilityMargin(g: number, delta0: number): number {
-  return g * g * meanDphiSq(delta0);
+/** Stability margin of a static solution, g^2 <phi'^2> (erf: g^2 (1 + pi Delta0)^(-1/2); spec 02 §4.2); stable iff < 1. */
+export function staticStabilityMargin(g: number, delta0: number, phi: GaussianPhi = erfGaussianPhi): number {
+  return g * g * phi.meanDphiSq(delta0);
 }
 
 /** h(D) = D - A - g^2 C(D0, D) = -V'(D): the force on the particle of Delta'' = -V'(Delta). */
-function hForce(D: number, D0: number, A: number, g: number): number {
-  return -localEnergySlope(D, D0, A, g);
+function hForce(D: number, D0: number, A: number, g: number, phi: GaussianPhi): number {
+  return -localEnergySlope(D, D0, A, g, phi);
 }
+
+/** Largest upper end tried when widening a bracket (phi without a bound; the quadrature grid grows like sqrt(D)). */
+const BRACKET_MAX = 1e6;
 
 export interface ScalarSolve {
   value: number;
@@ -75,22 +77,32 @@ export interface ScalarSolve {
  * concave in Delta0) and bracketed on [A, A + g^2]; for A = 0 it is the non-trivial root for g > 1 (relative form
  * 1 - g^2 C(D, D)/D, the trivial root divided out) and 0 for g <= 1. Residual: |Delta0 - A - g^2 C|.
  */
-export function staticDelta0(A: number, g: number): ScalarSolve {
+export function staticDelta0(A: number, g: number, phi: GaussianPhi = erfGaussianPhi): ScalarSolve {
   checkNumber('staticDelta0', 'A', A, 0);
   checkNumber('staticDelta0', 'g', g, 0);
   const g2 = g * g;
   if (g2 === 0) return { value: A, residual: 0, iterations: 0, converged: true };
+  const none: ScalarSolve = { value: NaN, residual: NaN, iterations: 0, converged: false };
   let b;
   if (A > 0) {
-    b = brent((D) => D - A - g2 * phiCorr(D, D), A, A + g2);
+    const f = (D: number): number => D - A - g2 * phi.corr(D, D);
+    let hi = A + g2;
+    // phi without a bound (e.g. linear): widen until the root is bracketed (none: the variance diverges)
+    while (!phi.closedForms && f(hi) < 0 && hi < BRACKET_MAX) hi *= 2;
+    if (!phi.closedForms && !(f(hi) >= 0)) return none;
+    b = brent(f, A, hi);
   } else {
-    if (g <= 1) return { value: 0, residual: 0, iterations: 0, converged: true };
-    const r = (D: number): number => 1 - (g2 * phiCorr(D, D)) / D;
-    let lo = 1e-3 * Math.min(1, g2 - 1);
+    const gs = g * Math.abs(phi.slope0);
+    if (gs <= 1) return { value: 0, residual: 0, iterations: 0, converged: true };
+    const r = (D: number): number => 1 - (g2 * phi.corr(D, D)) / D;
+    let lo = 1e-3 * Math.min(1, gs * gs - 1);
     for (let i = 0; i < 200 && r(lo) >= 0; i++) lo /= 16;
-    b = brent(r, lo, g2);
+    let hi = g2;
+    while (!phi.closedForms && r(hi) < 0 && hi < BRACKET_MAX) hi *= 2;
+    if (!phi.closedForms && (!(r(hi) >= 0) || !(r(lo) < 0))) return none;
+    b = brent(r, lo, hi);
   }
-  const residual = Math.abs(b.x - A - g2 * phiCorr(b.x, b.x));
+  const residual = Math.abs(b.x - A - g2 * phi.corr(b.x, b.x));
   return { value: b.x, residual, iterations: b.iterations, converged: b.converged };
 }
 
@@ -99,16 +111,26 @@ export function staticDelta0(A: number, g: number): ScalarSolve {
  * For g > 1, brent on e(D) = (V(D) - V(0))/D^2 over [(2/pi)(g^2 - 1), 2 g^2 + 1]: at the lower end h'(0) = 0 and
  * e > 0; above 2 g^2, V(D) - V(0) <= D (g^2 - D/2) < 0. Residual: |e(Delta0)| (relative energy mismatch).
  */
-export function chaosOnlyDelta0(g: number): { delta0: number; diagnostics: Diagnostics } {
+export function chaosOnlyDelta0(g: number, phi: GaussianPhi = erfGaussianPhi): { delta0: number; diagnostics: Diagnostics } {
   checkNumber('chaosOnlyDelta0', 'g', g, 0);
   const t0 = now();
-  if (g <= 1) {
-    return { delta0: 0, diagnostics: { residual: 0, iterations: 0, converged: true, method: 'closed-form (g <= 1: Delta0 = 0)', seconds: now() - t0 } };
+  if (g * Math.abs(phi.slope0) <= 1) {
+    return { delta0: 0, diagnostics: { residual: 0, iterations: 0, converged: true, method: "closed-form (g phi'(0) <= 1: Delta0 = 0)", seconds: now() - t0 } };
   }
-  const e = (D: number): number => localEnergyGap(D, 0, D, 0, g, 0) / (D * D);
-  let lo = K * (g * g - 1);
+  const e = (D: number): number => localEnergyGap(D, 0, D, 0, g, 0, phi) / (D * D);
+  let lo = phi.closedForms ? K * (g * g - 1) : phi.gainInverse(1 / g);
+  let hi = 2 * g * g + 1;
+  if (!phi.closedForms) {
+    // gain never reaches 1/g (phi without saturation, e.g. linear): no finite chaotic state
+    const fail = (message: string) => ({
+      delta0: NaN,
+      diagnostics: { residual: NaN, iterations: 0, converged: false, method: 'brent on (V(D) - V(0))/D^2', seconds: now() - t0, details: { message } },
+    });
+    if (!(lo > 0)) return fail(`phi ${phi.name}: the gain never falls to 1/g = ${1 / g}: no finite chaotic state`);
+    while (e(hi) > 0 && hi < BRACKET_MAX) hi *= 2;
+    if (!(e(hi) < 0)) return fail(`phi ${phi.name}: the energy condition has no root below ${hi}`);
+  }
   while (!(e(lo) > 0) && lo > 1e-300) lo /= 2; // rounding at g -> 1+ only
-  const hi = 2 * g * g + 1;
   const b = brent(e, lo, hi);
   const residual = Math.abs(e(b.x));
   return {
@@ -150,25 +172,71 @@ export interface RegionSolution {
 }
 
 /** Delta_inf for given Delta0 (the root of h where V has a local maximum), or null if there is none below Delta0. */
-function deltaInfAt(D0: number, A: number, g: number): number | null {
-  if (A === 0) return 1 - g * g * (2 / (Math.PI * D0 + 2)) >= 0 ? 0 : null;
-  const q = (Math.PI * D0 + 2) ** 2 - 4 * g ** 4;
-  if (!(q > 0)) return null;
-  const Dpk = Math.min(Math.sqrt(q) / Math.PI, D0);
-  if (!(hForce(Dpk, D0, A, g) >= 0)) return null;
-  const D1 = brent((D) => hForce(D, D0, A, g), 0, Dpk).x;
+/**
+ * Where h(D) = D - A - g^2 C(D0, D) is largest on [0, D0]: h' = 1 - g^2 dC/dD = 0 (dC/dD increases with D), D0
+ * when h' > 0 throughout, null when h' <= 0 at D = 0 (dC/dD(D0, 0) = psi(D0)^2). erf: the closed form
+ * sqrt((pi D0 + 2)^2 - 4 g^4) / pi.
+ */
+function peakOfH(D0: number, g: number, phi: GaussianPhi): number | null {
+  if (phi.closedForms) {
+    const q = (Math.PI * D0 + 2) ** 2 - 4 * g ** 4;
+    if (!(q > 0)) return null;
+    return Math.min(Math.sqrt(q) / Math.PI, D0);
+  }
+  const g2 = g * g;
+  const s = (D: number): number => 1 - g2 * phi.corrSlope(D0, D);
+  if (!(s(0) > 0)) return null;
+  if (s(D0) >= 0) return D0;
+  return brent(s, 0, D0).x;
+}
+
+/** Delta_inf for given Delta0 (the root of h where V has a local maximum), or null if there is none below Delta0. */
+function deltaInfAt(D0: number, A: number, g: number, phi: GaussianPhi): number | null {
+  if (A === 0) {
+    if (phi.closedForms) return 1 - g * g * (2 / (Math.PI * D0 + 2)) >= 0 ? 0 : null;
+    const psi = phi.gain(D0);
+    return 1 - g * g * psi * psi >= 0 ? 0 : null;
+  }
+  const Dpk = peakOfH(D0, g, phi);
+  if (Dpk === null) return null;
+  if (!(hForce(Dpk, D0, A, g, phi) >= 0)) return null;
+  const D1 = brent((D) => hForce(D, D0, A, g, phi), 0, Dpk).x;
   return D1 < D0 ? D1 : null;
 }
 
 /** Energy condition divided by the double root: (V(D0) - V(Dinf)) / (D0 - Dinf)^2. */
-function energyScaled(D0: number, Dinf: number, A: number, g: number): number {
+function energyScaled(D0: number, Dinf: number, A: number, g: number, phi: GaussianPhi): number {
   const eps = D0 - Dinf;
-  return localEnergyGap(D0, Dinf, D0, A, g, Dinf) / (eps * eps);
+  return localEnergyGap(D0, Dinf, D0, A, g, Dinf, phi) / (eps * eps);
+}
+
+/** A region solve that failed: NaN values, converged false and the message. */
+function regionFailure(
+  base: Pick<RegionSolution, 'A' | 'g' | 'staticDelta0' | 'staticMargin'>,
+  regime: Regime,
+  iterations: number,
+  t0: number,
+  method: string,
+  message: string,
+): RegionSolution {
+  return {
+    ...base,
+    regime,
+    delta0: NaN,
+    deltaInf: NaN,
+    psi: NaN,
+    margin: NaN,
+    kappa: NaN,
+    residuals: [NaN, NaN],
+    diagnostics: { residual: NaN, iterations, converged: false, method, seconds: now() - t0, details: { message } },
+  };
 }
 
 export interface RegionOptions {
   /** Accept a region solve when its residuals are <= tol (default 1e-11). */
   tol?: number;
+  /** Gaussian integrals of phi (default: the erf closed forms). */
+  phi?: GaussianPhi;
 }
 
 /**
@@ -180,18 +248,22 @@ export function solveRegion(A: number, g: number, opts: RegionOptions = {}): Reg
   checkNumber('solveRegion', 'A', A, 0);
   checkNumber('solveRegion', 'g', g, 0);
   const tol = opts.tol ?? 1e-11;
+  const phi = opts.phi ?? erfGaussianPhi;
   const t0 = now();
-  const st = staticDelta0(A, g);
+  const st = staticDelta0(A, g, phi);
   const Ds = st.value;
-  const sm = staticStabilityMargin(g, Ds);
+  const sm = staticStabilityMargin(g, Ds, phi);
   const base = { A, g, staticDelta0: Ds, staticMargin: sm };
-  if (g <= 1 || sm <= 1) {
+  if (!st.converged && !phi.closedForms) {
+    return regionFailure(base, 'static', 0, t0, 'brent (static)', `phi ${phi.name}: no static root (the variance diverges: g = ${g}, A = ${A})`);
+  }
+  if ((phi.closedForms && g <= 1) || sm <= 1) {
     return {
       ...base,
       regime: 'static',
       delta0: Ds,
       deltaInf: Ds,
-      psi: gainPsi(Ds),
+      psi: phi.gain(Ds),
       margin: sm,
       kappa: NaN,
       residuals: [st.residual, 0],
@@ -206,22 +278,28 @@ export function solveRegion(A: number, g: number, opts: RegionOptions = {}): Reg
   }
   // chaotic: bracket Delta0 in (Delta_lo, Delta_s)
   let iterations = st.iterations;
-  const loBase = K * (g * g - 1);
+  const loBase = phi.closedForms ? K * (g * g - 1) : phi.gainInverse(1 / g);
+  if (!(loBase >= 0)) {
+    return regionFailure(base, 'chaotic', iterations, t0, 'brent (chaotic)', `phi ${phi.name}: the gain never falls to 1/g = ${1 / g}: no finite chaotic state`);
+  }
   let lo = loBase;
   if (A > 0) {
     const m = (D0: number): number => {
-      const q = (Math.PI * D0 + 2) ** 2 - 4 * g ** 4;
-      const Dpk = q > 0 ? Math.sqrt(q) / Math.PI : 0;
-      return hForce(Dpk, D0, A, g);
+      if (phi.closedForms) {
+        const q = (Math.PI * D0 + 2) ** 2 - 4 * g ** 4;
+        const Dpk = q > 0 ? Math.sqrt(q) / Math.PI : 0;
+        return hForce(Dpk, D0, A, g, phi);
+      }
+      return hForce(peakOfH(D0, g, phi) ?? 0, D0, A, g, phi);
     };
     const bl = brent(m, loBase, Ds);
     iterations += bl.iterations;
     lo = bl.x;
   }
   const e = (D0: number): number => {
-    const Di = deltaInfAt(D0, A, g);
+    const Di = deltaInfAt(D0, A, g, phi);
     if (Di === null) return NaN;
-    return energyScaled(D0, Di, A, g);
+    return energyScaled(D0, Di, A, g, phi);
   };
   // move the lower end up until Delta_inf exists there and e > 0 (at most half way to Delta_s)
   let a = lo;
@@ -231,36 +309,26 @@ export function solveRegion(A: number, g: number, opts: RegionOptions = {}): Reg
     ea = e(a);
   }
   const eb = e(Ds);
-  const fail = (message: string): RegionSolution => ({
-    ...base,
-    regime: 'chaotic',
-    delta0: NaN,
-    deltaInf: NaN,
-    psi: NaN,
-    margin: NaN,
-    kappa: NaN,
-    residuals: [NaN, NaN],
-    diagnostics: { residual: NaN, iterations, converged: false, method: 'brent (chaotic)', seconds: now() - t0, details: { message } },
-  });
+  const fail = (message: string): RegionSolution => regionFailure(base, 'chaotic', iterations, t0, 'brent (chaotic)', message);
   if (!(ea > 0) || !(eb < 0)) {
     return fail(`no sign change of the energy condition on [${a}, ${Ds}] (e = ${ea}, ${eb}); static margin ${sm}`);
   }
   const br = brent(e, a, Ds);
   iterations += br.iterations;
   const D0 = br.x;
-  const Di = deltaInfAt(D0, A, g);
+  const Di = deltaInfAt(D0, A, g, phi);
   if (Di === null) return fail(`Delta_inf lost at Delta0 = ${D0}`);
-  const r1 = Math.abs(hForce(Di, D0, A, g));
-  const r2 = Math.abs(energyScaled(D0, Di, A, g));
+  const r1 = Math.abs(hForce(Di, D0, A, g, phi));
+  const r2 = Math.abs(energyScaled(D0, Di, A, g, phi));
   const residual = Math.max(r1, r2);
-  const k2 = -localEnergyCurvature(Di, D0, g);
+  const k2 = -localEnergyCurvature(Di, D0, g, phi);
   return {
     ...base,
     regime: 'chaotic',
     delta0: D0,
     deltaInf: Di,
-    psi: gainPsi(D0),
-    margin: staticStabilityMargin(g, D0),
+    psi: phi.gain(D0),
+    margin: staticStabilityMargin(g, D0, phi),
     kappa: Math.sqrt(Math.max(k2, 0)),
     residuals: [r1, r2],
     diagnostics: {
@@ -298,11 +366,12 @@ export function stationaryResiduals(
   deltaInf: ArrayLike<number>,
   regimes: readonly Regime[],
   input?: ArrayLike<number>,
+  phi: GaussianPhi = erfGaussianPhi,
 ): StationaryResiduals {
   const P = p.P;
   const A = structuredVariance(p, S, input);
   const psi = new Float64Array(P);
-  for (let a = 0; a < P; a++) psi[a] = gainPsi(Math.max(delta0[a], 0));
+  for (let a = 0; a < P; a++) psi[a] = phi.gain(Math.max(delta0[a], 0));
   const H = currentDrive(p, S, psi, input);
   const currents = new Float64Array(P * P);
   let max = 0;
@@ -317,8 +386,8 @@ export function stationaryResiduals(
     const Di = deltaInf[a];
     const Aa = Math.max(A[a], 0);
     let r: [number, number];
-    if (regimes[a] === 'static') r = [D0 - Aa - g * g * phiCorr(D0, D0), Di - D0];
-    else r = [Di - Aa - g * g * phiCorr(D0, Di), energyScaled(D0, Di, Aa, g)];
+    if (regimes[a] === 'static') r = [D0 - Aa - g * g * phi.corr(D0, D0), Di - D0];
+    else r = [Di - Aa - g * g * phi.corr(D0, Di), energyScaled(D0, Di, Aa, g, phi)];
     regions.push(r);
     max = Math.max(max, Math.abs(r[0]), Math.abs(r[1]));
   }
@@ -344,6 +413,8 @@ export interface StationaryOptions {
    * the state with disorder.
    */
   continuation?: number;
+  /** Gaussian integrals of phi (default: the erf closed forms; gaussian-phi.ts for other odd phi). */
+  phi?: GaussianPhi;
 }
 
 export interface StationarySolution {
@@ -370,16 +441,16 @@ export interface StationaryResult {
   settings: { method: 'nested' | 'full'; tol: number; maxIter: number; dedupTol: number; regionTol: number; fdStep: number; continuation: number };
 }
 
-function regionsAt(p: MultiregionParams, S: ArrayLike<number>, input: ArrayLike<number> | undefined, regionTol: number): RegionSolution[] {
+function regionsAt(p: MultiregionParams, S: ArrayLike<number>, input: ArrayLike<number> | undefined, regionTol: number, phi: GaussianPhi): RegionSolution[] {
   const A = structuredVariance(p, S, input);
   const out: RegionSolution[] = [];
-  for (let a = 0; a < p.P; a++) out.push(solveRegion(Math.max(A[a], 0), p.g[a], { tol: regionTol }));
+  for (let a = 0; a < p.P; a++) out.push(solveRegion(Math.max(A[a], 0), p.g[a], { tol: regionTol, phi }));
   return out;
 }
 
 /** Whether a (Delta0, Delta_inf) pair is an admissible chaotic state: Delta_inf < Delta0, h(Delta0) < 0, V''(Delta_inf) < 0. */
-function chaoticAdmissible(D0: number, Di: number, A: number, g: number): boolean {
-  return Di < D0 && hForce(D0, D0, A, g) < 0 && localEnergyCurvature(Di, D0, g) < 0;
+function chaoticAdmissible(D0: number, Di: number, A: number, g: number, phi: GaussianPhi): boolean {
+  return Di < D0 && hForce(D0, D0, A, g, phi) < 0 && localEnergyCurvature(Di, D0, g, phi) < 0;
 }
 
 /** One Newton solve of the full system (S, Delta0, Delta_inf of chaotic regions) with regimes held fixed. */
@@ -389,10 +460,11 @@ function fullSolve(
   given: Regime[] | undefined,
   input: ArrayLike<number> | undefined,
   o: { tol: number; maxIter: number; fdStep: number; regionTol: number },
+  phi: GaussianPhi,
 ): { S: Float64Array; regions: RegionSolution[]; regimes: Regime[]; iterations: number; message?: string; consistent: boolean } {
   const P = p.P;
   const n = P * P;
-  const reg0 = regionsAt(p, s0, input, o.regionTol);
+  const reg0 = regionsAt(p, s0, input, o.regionTol, phi);
   const regimes = given ? given.slice() : reg0.map((r) => r.regime);
   const chaoticIdx = regimes.map((r, a) => (r === 'chaotic' ? a : -1)).filter((a) => a >= 0);
   const unpack = (y: number[]): { S: number[]; D0: number[]; Di: number[] } => {
@@ -408,7 +480,7 @@ function fullSolve(
       if (!(u.D0[a] >= 0)) throw new RangeError(`Delta0[${a}] = ${u.D0[a]} < 0`);
       if (regimes[a] === 'chaotic' && !(u.Di[a] < u.D0[a])) throw new RangeError(`Delta_inf[${a}] >= Delta0[${a}]`);
     }
-    const r = stationaryResiduals(p, u.S, u.D0, u.Di, regimes, input);
+    const r = stationaryResiduals(p, u.S, u.D0, u.Di, regimes, input, phi);
     const out = Array.from(r.currents);
     for (let a = 0; a < P; a++) out.push(r.regions[a][0]);
     for (const a of chaoticIdx) out.push(r.regions[a][1]);
@@ -429,18 +501,18 @@ function fullSolve(
     const Aa = Math.max(A[a], 0);
     const D0 = u.D0[a];
     const Di = u.Di[a];
-    const k2 = rg === 'chaotic' ? -localEnergyCurvature(Di, D0, g) : NaN;
-    const st = staticDelta0(Aa, g);
+    const k2 = rg === 'chaotic' ? -localEnergyCurvature(Di, D0, g, phi) : NaN;
+    const st = staticDelta0(Aa, g, phi);
     return {
       regime: rg,
       A: Aa,
       g,
       delta0: D0,
       deltaInf: Di,
-      psi: gainPsi(Math.max(D0, 0)),
-      margin: staticStabilityMargin(g, Math.max(D0, 0)),
+      psi: phi.gain(Math.max(D0, 0)),
+      margin: staticStabilityMargin(g, Math.max(D0, 0), phi),
       staticDelta0: st.value,
-      staticMargin: staticStabilityMargin(g, st.value),
+      staticMargin: staticStabilityMargin(g, st.value, phi),
       kappa: rg === 'chaotic' ? Math.sqrt(Math.max(k2, 0)) : NaN,
       residuals: [NaN, NaN],
       diagnostics: { residual: nr.residual, iterations: nr.iterations, converged: nr.converged, method: 'newton (full system)' },
@@ -449,7 +521,7 @@ function fullSolve(
   const bad: string[] = [];
   regions.forEach((r, a) => {
     if (r.regime === 'static' && r.margin > 1 + 1e-9) bad.push(`region ${a}: static with margin ${r.margin} > 1`);
-    if (r.regime === 'chaotic' && !chaoticAdmissible(r.delta0, r.deltaInf, r.A, r.g)) bad.push(`region ${a}: chaotic state not admissible`);
+    if (r.regime === 'chaotic' && !chaoticAdmissible(r.delta0, r.deltaInf, r.A, r.g, phi)) bad.push(`region ${a}: chaotic state not admissible`);
   });
   const message = [nr.converged ? undefined : nr.message, ...bad].filter(Boolean).join('; ') || undefined;
   return { S, regions, regimes, iterations: nr.iterations, message, consistent: bad.length === 0 };
@@ -492,6 +564,7 @@ export function solveStationary(p: MultiregionParams, starts: ArrayLike<number> 
     });
   }
   const continuation = integerOption(where, 'continuation', opts.continuation, 1, 1, 10000);
+  const phi = opts.phi ?? erfGaussianPhi;
   const regionTol = 1e-11;
   const fdStep = 1e-6;
   const input = opts.input;
@@ -519,7 +592,7 @@ export function solveStationary(p: MultiregionParams, starts: ArrayLike<number> 
     let consistent = true;
     if (method === 'nested') {
       const F = (y: number[]): number[] => {
-        const reg = regionsAt(p, y, input, regionTol);
+        const reg = regionsAt(p, y, input, regionTol, phi);
         const psi = new Float64Array(P);
         for (let a = 0; a < P; a++) {
           if (!reg[a].diagnostics.converged) throw new Error(`region ${a}: ${reg[a].diagnostics.details?.message ?? 'region solve failed'}`);
@@ -532,7 +605,7 @@ export function solveStationary(p: MultiregionParams, starts: ArrayLike<number> 
       S = Float64Array.from(nr.y);
       iterations += nr.iterations;
       message = nr.converged ? message : [message, nr.message].filter(Boolean).join('; ');
-      regions = regionsAt(p, S, input, regionTol);
+      regions = regionsAt(p, S, input, regionTol, phi);
       regimes = regions.map((r) => r.regime);
     } else {
       // regimes from the region solves at the start (or given); when the converged state contradicts them
@@ -540,7 +613,7 @@ export function solveStationary(p: MultiregionParams, starts: ArrayLike<number> 
       let start: ArrayLike<number> = s0;
       let held = opts.regimes;
       for (let round = 0; round < 4; round++) {
-        const f = fullSolve(p, start, held, input, { tol, maxIter, fdStep, regionTol });
+        const f = fullSolve(p, start, held, input, { tol, maxIter, fdStep, regionTol }, phi);
         S = f.S;
         regions = f.regions;
         regimes = f.regimes;
@@ -555,7 +628,7 @@ export function solveStationary(p: MultiregionParams, starts: ArrayLike<number> 
     totalIter += iterations;
     const D0 = regions.map((r) => r.delta0);
     const Di = regions.map((r) => r.deltaInf);
-    const res = stationaryResiduals(p, S, D0, Di, regimes, input);
+    const res = stationaryResiduals(p, S, D0, Di, regimes, input, phi);
     regions.forEach((r, a) => (r.residuals = res.regions[a]));
     const psi = Float64Array.from(regions.map((r) => r.psi));
     const regionsOk = method === 'full' || regions.every((r) => r.diagnostics.converged);
@@ -618,13 +691,14 @@ export interface RegionState {
  * lower(e) = (V(Dinf) - V(Dinf + e))/e^2, both from `localEnergyGap` (no cancellation), with their limits
  * V'(D0) and kappa^2/2 at 0.
  */
-export function regionPotentialGaps(r: RegionState): PotentialGaps {
+export function regionPotentialGaps(r: RegionState, phi: GaussianPhi = erfGaussianPhi): PotentialGaps {
   const { A, g, delta0: D0, deltaInf: Dinf } = r;
   return {
     D0,
     Dinf,
-    upper: (s2: number): number => (s2 === 0 ? localEnergySlope(D0, D0, A, g) : localEnergyGap(D0, D0 - s2, D0, A, g) / s2),
-    lower: (e: number): number => (e === 0 ? -0.5 * localEnergyCurvature(Dinf, D0, g) : -localEnergyGap(Dinf + e, Dinf, D0, A, g, Dinf) / (e * e)),
+    upper: (s2: number): number => (s2 === 0 ? localEnergySlope(D0, D0, A, g, phi) : localEnergyGap(D0, D0 - s2, D0, A, g, undefined, phi) / s2),
+    lower: (e: number): number =>
+      e === 0 ? -0.5 * localEnergyCurvature(Dinf, D0, g, phi) : -localEnergyGap(Dinf + e, Dinf, D0, A, g, Dinf, phi) / (e * e),
   };
 }
 
@@ -634,6 +708,8 @@ export interface AutocovarianceOptions {
   method?: 'energy' | 'rk4';
   /** RK4 step (default 1e-3; the grid spacing is divided into equal steps no longer than this). */
   dt?: number;
+  /** Gaussian integrals of phi (default: the erf closed forms). */
+  phi?: GaussianPhi;
 }
 
 export interface AutocovarianceResult {
@@ -682,18 +758,19 @@ export function stationaryAutocovariance(r: RegionState, taus: number[], opts: A
       diagnostics: { residual: 0, iterations: 0, converged: true, method: 'static (constant)', seconds: now() - t0 },
     };
   }
-  const kappa = Math.sqrt(Math.max(-localEnergyCurvature(Dinf, D0, g), 0));
+  const phi = opts.phi ?? erfGaussianPhi;
+  const kappa = Math.sqrt(Math.max(-localEnergyCurvature(Dinf, D0, g, phi), 0));
   let delta: number[];
   let diagnostics: Diagnostics;
   if (method === 'energy') {
-    const res = deltaByInversion(regionPotentialGaps(r), taus);
+    const res = deltaByInversion(regionPotentialGaps(r, phi), taus);
     delta = res.delta;
     diagnostics = res.diagnostics;
     diagnostics.method = 'energy quadrature + inversion (scs.ts deltaByInversion)';
   } else {
     const dtMax = opts.dt ?? 1e-3;
     checkNumber(where, 'dt', dtMax, 1e-7, 0.1);
-    const acc = (D: number): number => hForce(D, D0, A, g);
+    const acc = (D: number): number => hForce(D, D0, A, g, phi);
     let D = D0;
     let v = 0;
     let tau = 0;
@@ -721,7 +798,7 @@ export function stationaryAutocovariance(r: RegionState, taus: number[], opts: A
       }
       tau = target;
       delta.push(D);
-      if (departure === null) drift = Math.max(drift, Math.abs(0.5 * v * v + localEnergyGap(D, D0, D0, A, g)));
+      if (departure === null) drift = Math.max(drift, Math.abs(0.5 * v * v + localEnergyGap(D, D0, D0, A, g, undefined, phi)));
     }
     diagnostics = {
       residual: drift,
@@ -741,6 +818,6 @@ export function stationaryAutocovariance(r: RegionState, taus: number[], opts: A
  * V(Delta0) = V(Delta_inf) expanded to third order gives
  * epsilon = (3/2)(g^2 <phi'^2>(Delta0) - 1) / (g^2 d2C/dD2(Delta0, Delta0)) + O(epsilon^2).
  */
-export function branchOnsetEpsilon(g: number, delta0: number): number {
-  return (1.5 * (staticStabilityMargin(g, delta0) - 1)) / (g * g * phiCorrCurvature(delta0, delta0));
+export function branchOnsetEpsilon(g: number, delta0: number, phi: GaussianPhi = erfGaussianPhi): number {
+  return (1.5 * (staticStabilityMargin(g, delta0, phi) - 1)) / (g * g * phi.corrCurvature(delta0, delta0));
 }

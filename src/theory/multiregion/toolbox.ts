@@ -24,11 +24,15 @@
  * noise term of region a is sum_b g_ab^2 C^b(Delta^b): the regions' two-point functions are coupled and there
  * is no single-region energy, so these functions take one scalar g (within-region disorder only).
  *
+ * Every energy function takes an optional `GaussianPhi` (types.ts; default `erfGaussianPhi`, the closed forms
+ * above): other odd phi pass the quadrature one of gaussian-phi.ts.
+ *
  * `localEnergyGap` returns V(D1) - V(D2) without the cancellation of subtracting two nearly equal
  * energies: for |D1 - D2| small it integrates V' by Gauss–Legendre (V' has no singularity within a distance
  * 2/pi of [0, D0]).
  */
 import { legendreRule } from '../quad.js';
+import type { GaussianPhi } from './types.js';
 
 const K = 2 / Math.PI;
 const PI = Math.PI;
@@ -132,23 +136,40 @@ export function phiCorrDifference(D0: number, D1: number, D2: number): number {
   return K * asinClipped(u1 * Math.sqrt((1 - u2) * (1 + u2)) - u2 * Math.sqrt((1 - u1) * (1 + u1)));
 }
 
+/** The closed forms above as a `GaussianPhi` (phi = erf(sqrt(pi) x / 2)): the default of every solver. */
+export const erfGaussianPhi: GaussianPhi = Object.freeze({
+  name: 'erf',
+  closedForms: true,
+  description: 'erf (closed forms)',
+  slope0: 1,
+  gain: gainPsi,
+  gainSlope: gainPsiSlope,
+  gainInverse: gainPsiInverse,
+  meanDphiSq,
+  corr: phiCorr,
+  corrDifference: phiCorrDifference,
+  corrSlope: phiCorrSlope,
+  corrCurvature: phiCorrCurvature,
+  primitive: phiCorrPrimitive,
+});
+
 /** Local energy V(D) = -D^2/2 + g^2 Phi(D0, D) + A D (spec 02 §4.1), within-region disorder g only. */
-export function localEnergy(D: number, D0: number, A: number, g: number): number {
+export function localEnergy(D: number, D0: number, A: number, g: number, phi: GaussianPhi = erfGaussianPhi): number {
   finite('A', A);
   finite('g', g);
-  return -0.5 * D * D + g * g * phiCorrPrimitive(D0, D) + A * D;
+  return -0.5 * D * D + g * g * phi.primitive(D0, D) + A * D;
 }
 
 /** V'(D) = -D + g^2 C(D0, D) + A (the force on the particle is -V'). */
-export function localEnergySlope(D: number, D0: number, A: number, g: number): number {
+export function localEnergySlope(D: number, D0: number, A: number, g: number, phi: GaussianPhi = erfGaussianPhi): number {
   finite('A', A);
   finite('g', g);
-  return -D + g * g * phiCorr(D0, D) + A;
+  return -D + g * g * phi.corr(D0, D) + A;
 }
 
 /** V''(D) = -1 + g^2 dC/dD(D0, D). */
-export function localEnergyCurvature(D: number, D0: number, g: number): number {
-  return -1 + g * g * phiCorrSlope(D0, D);
+export function localEnergyCurvature(D: number, D0: number, g: number, phi: GaussianPhi = erfGaussianPhi): number {
+  return -1 + g * g * phi.corrSlope(D0, D);
 }
 
 const GAP_GL = 16;
@@ -161,22 +182,24 @@ const GAP_PANEL = 0.25;
  * over [D2, D1] with 16-point Gauss–Legendre, whose error is at rounding level because V' is analytic within
  * 2/pi of the interval. `ref`, if given, is a point where V'(ref) ~ 0 is known: V' is then evaluated as
  * V'(ref) + [V'(D) - V'(ref)] with the C difference in asin-subtraction form, so that gaps of size
- * O((D1 - D2)^2) next to a stationary point keep their relative accuracy.
+ * O((D1 - D2)^2) next to a stationary point keep their relative accuracy. For phi other than erf the same
+ * split, with Phi and C from the quadrature `GaussianPhi` (C analytic in D for analytic phi: the rule keeps its
+ * accuracy; the C difference is then a plain subtraction, ~1e-16 absolute).
  */
-export function localEnergyGap(D1: number, D2: number, D0: number, A: number, g: number, ref?: number): number {
+export function localEnergyGap(D1: number, D2: number, D0: number, A: number, g: number, ref?: number, phi: GaussianPhi = erfGaussianPhi): number {
   const g2 = g * g;
-  if (Math.abs(D1 - D2) >= GAP_PANEL) return localEnergy(D1, D0, A, g) - localEnergy(D2, D0, A, g);
+  if (Math.abs(D1 - D2) >= GAP_PANEL) return localEnergy(D1, D0, A, g, phi) - localEnergy(D2, D0, A, g, phi);
   const { x, w } = legendreRule(GAP_GL);
   const c = 0.5 * (D1 + D2);
   const h = 0.5 * (D1 - D2);
   let s = 0;
   if (ref === undefined) {
-    for (let i = 0; i < GAP_GL; i++) s += w[i] * localEnergySlope(c + h * x[i], D0, A, g);
+    for (let i = 0; i < GAP_GL; i++) s += w[i] * localEnergySlope(c + h * x[i], D0, A, g, phi);
   } else {
-    const v0 = localEnergySlope(ref, D0, A, g);
+    const v0 = localEnergySlope(ref, D0, A, g, phi);
     for (let i = 0; i < GAP_GL; i++) {
       const D = c + h * x[i];
-      s += w[i] * (v0 - (D - ref) + g2 * phiCorrDifference(D0, D, ref));
+      s += w[i] * (v0 - (D - ref) + g2 * phi.corrDifference(D0, D, ref));
     }
   }
   return h * s;

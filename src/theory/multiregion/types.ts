@@ -7,7 +7,8 @@
  *   U[(a*P + b)*P + c] = <m^{ab} m^{ac}>   overlaps of region a's input vectors (each U[a] symmetric PD)
  *   S[a*P + b]                             current from region b into region a (row = receiver)
  *
- * phi is erf(sqrt(pi) x / 2) throughout spec 02 (the closed forms of §2.4 hold for it only).
+ * phi is erf(sqrt(pi) x / 2) in spec 02 (the closed forms of §2.4 hold for it only); other odd phi go through
+ * a `GaussianPhi` (below) built on quadrature (./gaussian-phi.ts).
  */
 export interface MultiregionParams {
   /** Number of regions. */
@@ -53,4 +54,39 @@ export function multiregionParams(P: number, T: ArrayLike<number>, g: ArrayLike<
     V: extra.V ?? null,
     v2: extra.v2 ?? new Float64Array(P).fill(1),
   };
+}
+
+/**
+ * The zero-mean Gaussian integrals of phi the multiregion theory uses (spec 02 §2.4). x ~ N(0, D); for the
+ * two-point functions x, y have variance D0 each and covariance D (|D| <= D0). Implementations: `erfGaussianPhi`
+ * (toolbox.ts, the closed forms) and `quadratureGaussianPhi` (gaussian-phi.ts, the averagers of
+ * src/theory/gauss.ts at mu = 0, for any odd phi). phi must be odd: the theory assumes zero-mean fields.
+ */
+export interface GaussianPhi {
+  /** Name of phi (src/phi.ts). */
+  readonly name: string;
+  /** True for the erf closed forms (the solvers then keep their closed-form brackets, bitwise unchanged). */
+  readonly closedForms: boolean;
+  /** How the integrals are computed, for diagnostics (e.g. "erf (closed forms)"). */
+  readonly description: string;
+  /** phi'(0): without currents, chaos sets in at g phi'(0) = 1. */
+  readonly slope0: number;
+  /** psi(D) = <phi'(x)>. */
+  gain(D: number): number;
+  /** d psi / dD = <phi'''(x)> / 2 (Price). */
+  gainSlope(D: number): number;
+  /** D >= 0 with gain(D) = psi (gain decreasing); NaN when there is none. */
+  gainInverse(psi: number): number;
+  /** <phi'(x)^2>. */
+  meanDphiSq(D: number): number;
+  /** C(D0, D) = <phi(x) phi(y)>. */
+  corr(D0: number, D: number): number;
+  /** C(D0, D1) - C(D0, D2) (without cancellation where the implementation can). */
+  corrDifference(D0: number, D1: number, D2: number): number;
+  /** dC/dD = <phi'(x) phi'(y)>. */
+  corrSlope(D0: number, D: number): number;
+  /** d2C/dD2 = <phi''(x) phi''(y)>. */
+  corrCurvature(D0: number, D: number): number;
+  /** Phi(D0, D) with dPhi/dD = C: <Phi1(x) Phi1(y)> + const, Phi1 the primitive of phi (only differences enter). */
+  primitive(D0: number, D: number): number;
 }
