@@ -135,6 +135,9 @@ const modeData = cells.flat().map((c) => code[c.mode]);
 const entropyData = cells.flat().map((c) => c.entropy);
 const circleX = linspace(1, G, 60);
 const circle = { x: circleX, y: circleX.map((x) => Math.sqrt(Math.max(G * G - x * x, 0))), color: '#000', style: 'dashed', label: `|lambda| = g = ${G}` };
+// linear threshold of S = 0 in the current-free chaotic state (spec 02 §6.2): Re lambda = 1/psi0(g)
+const psi0 = mr.gainPsi(mr.chaosOnlyDelta0(G).delta0);
+const threshold = { x: 1 / psi0, label: `Re lambda = 1/psi0 = ${fmt(1 / psi0, 3)}`, color: '#000', style: 'dotted' };
 const found = [...new Set(cells.flat().map((c) => c.mode))];
 const counts = Object.fromEntries(CATEGORIES.map((c) => [c, cells.flat().filter((x) => x.mode === c).length]));
 
@@ -146,6 +149,7 @@ if (firstUnstable) {
   );
 }
 console.log(`  draws per accepted tensor: ${fmt(totalTries / (GRID * GRID * PER_CELL), 1)}; DMFT time ${fmt(dmftSeconds, 1)} s`);
+console.log(`  S = 0 is linearly stable in the current-free chaotic state for Re lambda < 1/psi0 = ${fmt(1 / psi0)} (psi0 = ${fmt(psi0)})`);
 console.log(`  cells per majority category: ${JSON.stringify(counts)}`);
 console.log('  map of the majority category (rows: Im lambda from top = 1.5 down to 0; columns: Re lambda from 1 to 2.5):');
 const abbrev = { LC: 'LC ', 'LC+chaos': 'LC~', chaos: ' ~ ', 'FP+chaos': 'FP~', FP: 'FP ' };
@@ -170,6 +174,7 @@ writeFigure('fig5.svg', {
       yLabel: 'Im lambda',
       image: { data: modeData, rows: GRID, cols: GRID, ...extent, vmin: -2.5, vmax: 2.5, label: 'LC -2, LC+chaos -1, chaos 0, FP+chaos 1, FP 2' },
       series: [circle],
+      vLines: [threshold],
       legend: 'top-left',
     },
     {
@@ -178,6 +183,7 @@ writeFigure('fig5.svg', {
       yLabel: 'Im lambda',
       image: { data: entropyData, rows: GRID, cols: GRID, ...extent, vmin: 0, vmax: Math.log2(5), label: 'entropy (bits)' },
       series: [{ ...circle, label: undefined }],
+      vLines: [{ ...threshold, label: undefined }],
     },
     {
       title: 'examples: normalised two-point function, region 0',
@@ -200,7 +206,7 @@ writeFigure('fig5.svg', {
   footnote:
     `Scaled down from the paper's 40 x 40 targets with 50 tensors each to ${GRID} x ${GRID} with ${PER_CELL}; Nt = ${NT}, dt = ${DT}, ` +
     `slice at t_r = ${fmt(REF * DT, 2)}. Tensors: leading eigenvalue placed at |lambda*| exactly, argument within +-${TOL} (see the script header); ` +
-    `dmftlab's seeded RNG (seed ${SEED}), not numpy's.${refined[2] + refined[4] + failed ? ` Runs unstable at dt = ${DT} (see the script header) were repeated at dt/2 (${refined[2]}) or dt/4 (${refined[4]}); ${failed} left out.` : ''} Dashed: the circle |lambda| = g. ${QUICK ? 'QUICK mode.' : ''}`,
+    `dmftlab's seeded RNG (seed ${SEED}), not numpy's. Dotted: Re lambda = 1/psi0, where S = 0 loses stability (spec 02 §6.2).${refined[2] + refined[4] + failed ? ` Runs unstable at dt = ${DT} (see the script header) were repeated at dt/2 (${refined[2]}) or dt/4 (${refined[4]}); ${failed} left out.` : ''} Dashed: the circle |lambda| = g. ${QUICK ? 'QUICK mode.' : ''}`,
 });
 
 finish({
@@ -211,6 +217,7 @@ finish({
   cellsPerCategory: counts,
   drawsPerTensor: totalTries / (GRID * GRID * PER_CELL),
   dmftSeconds,
+  threshold: 1 / psi0,
   refinedDt: refined,
   failedRuns: failed,
   prediction: predictionTable,
