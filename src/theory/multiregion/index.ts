@@ -42,6 +42,15 @@ export { multiregionParamsFromModel, inputScheduleFromModel } from './from-spec.
 export { solveMultiregionDmft } from './dmft.js';
 export type { MultiregionDmftOptions, MultiregionDmftResult, DmftSlice, DmftTriangle, WindowCheck } from './dmft.js';
 
+/**
+ * `classifySlice(tau, slice, period?)`: 'fixed-point' | 'fixed-point+chaos' | 'limit-cycle' | 'chaos' from a
+ * normalised two-point slice (spec 02 §9 rule; four outcomes: a limit cycle with chaos counts as 'chaos');
+ * `currentPeriod(time, currents)`: the period of oscillating currents, or null. (examples/multiregion/common.mjs
+ * has the paper's five-category variant used by fig5.mjs.)
+ */
+export { classifySlice, currentPeriod, CLASSIFY } from './classify.js';
+export type { DmftOutcome, SliceClass } from './classify.js';
+
 // ---- stationary states with disorder (spec 02 §4)
 
 /**
