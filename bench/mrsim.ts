@@ -9,6 +9,7 @@
 //
 // Run (from the repository root):  node scripts/build.mjs && node dist/bench/mrsim.js    (BENCH_N overrides N)
 import { Bench } from 'tinybench';
+import { pairedRatio as paired2 } from './lib/paired.js';
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { newKernel } from '../src/core/wasm.js';
@@ -60,23 +61,7 @@ const med: Record<string, number> = {};
 const best: Record<string, number> = {};
 const paired: Record<string, number> = {};
 const PAIRS = 31; // alternating rounds of the paired comparison
-
-/**
- * Median over PAIRS alternating rounds of time(b) / time(a), one sample each: on a shared machine whose
- * load drifts over the seconds tinybench spends on each task, both sides of a round see the same load.
- */
-async function pairedRatio(a: () => unknown, b: () => unknown): Promise<number> {
-  const r: number[] = [];
-  for (let i = 0; i < PAIRS; i++) {
-    const t0 = performance.now();
-    await a();
-    const t1 = performance.now();
-    await b();
-    r.push((performance.now() - t1) / (t1 - t0));
-  }
-  r.sort((x, y) => x - y);
-  return r[(PAIRS - 1) / 2];
-}
+const pairedRatio = (a: () => unknown, b: () => unknown) => paired2(a, b, PAIRS);
 let cpuShare = 0;
 for (const precision of ['f64', 'f32'] as const) {
   const bench = new Bench({ name: `mrsim ${precision} N = ${N}`, time: 2500, warmupTime: 400 });

@@ -7,6 +7,7 @@
 // Run (from the repository root):  npm run bench:threads   (or: node scripts/build.mjs && node dist/bench/threads.js)
 // Everything runs through the thread pool (1 worker or 2), so both sides pay the same per-call costs.
 import { Bench } from 'tinybench';
+import { pairedRatio } from './lib/paired.js';
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { newKernel } from '../src/core/wasm.js';
@@ -39,8 +40,13 @@ const halves = (t: number, T: number) => {
   const b = Math.floor((n / 32) * ((t + 1) / T)) * 32;
   return [buf.ptr + 8 * a, b - a];
 };
-bench.add('stream 1 thread', async () => void (await pool.call(kernel, 1, 'streamSumF64', (t) => halves(t, 1))));
-bench.add('stream 2 threads', async () => void (await pool.call(kernel, 2, 'streamSumF64', (t) => halves(t, 2))));
+const fns: Record<string, () => Promise<void>> = {};
+const task = (name: string, fn: () => Promise<void>) => {
+  fns[name] = fn;
+  bench.add(name, fn);
+};
+task('stream 1 thread', async () => void (await pool.call(kernel, 1, 'streamSumF64', (t) => halves(t, 1))));
+task('stream 2 threads', async () => void (await pool.call(kernel, 2, 'streamSumF64', (t) => halves(t, 2))));
 
 for (const precision of ['f64', 'f32'] as const) {
   const spec = parseSpec({
@@ -52,7 +58,7 @@ for (const precision of ['f64', 'f32'] as const) {
   const net = buildNetwork(kernel, spec, 1, planSteps(spec));
   let k = 0;
   for (const T of [1, 2]) {
-    bench.add(`heun ${precision} ${T} thread${T > 1 ? 's' : ''}`, async () => {
+    task(`heun ${precision} ${T} thread${T > 1 ? 's' : ''}`, async () => {
       const k0 = k;
       k += STEPS; // inside the burn-in: no sampling work
       await pool.call(kernel, T, 'simSteps', (t) => [net.ctx, t, T, k0, k0 + STEPS]);
@@ -63,6 +69,9 @@ for (const precision of ['f64', 'f32'] as const) {
 const cpu0 = cpuSeconds();
 const wall0 = performance.now();
 await bench.run();
+// paired rounds (1 thread, then 2 threads, alternating): the ratio both sides measured under the same load
+const paired: Record<string, number> = {};
+for (const p of ['stream', 'heun f64', 'heun f32']) paired[p] = await pairedRatio(fns[`${p} 2 threads`], fns[`${p} 1 thread`]);
 const cpuShare = (cpuSeconds() - cpu0) / ((performance.now() - wall0) / 1000);
 loads.push(loadavg());
 await disposePool();
@@ -71,16 +80,16 @@ const med: Record<string, number> = {};
 for (const task of bench.tasks) med[task.name] = task.result?.latency?.p50 ?? NaN; // ms per sample
 
 const gbs = (name: string) => (8 * n) / 1e9 / (med[name] / 1e3);
-const row = (name: string, per: string, value: string, ratio: string) => `| ${name} | ${med[name].toFixed(3)} | ${per} | ${value} | ${ratio} | – |`;
+const row = (name: string, per: string, value: string, ratio: string, pr = '–') => `| ${name} | ${med[name].toFixed(3)} | ${per} | ${value} | ${ratio} | ${pr} | – |`;
 console.log(`Machine: ${os.cpus()[0]?.model ?? 'unknown'}, ${os.cpus().length} cores; load average ${loads[0]} before, ${loads[1]} after`);
 console.log(`Runtime: Node ${process.version}; date ${new Date().toISOString().slice(0, 10)}; N = ${N}`);
 console.log(`CPU time of this process / wall time during the run: ${cpuShare.toFixed(2)} (2 = both cores ours while 2 threads ran)`);
 console.log('');
-console.log('| task | median ms | per | rate | 2 threads / 1 | bound from bandwidth |');
-console.log('|---|---:|---|---:|---:|---:|');
+console.log('| task | median ms | per | rate | 2 threads / 1 (medians) | paired ratio (median of 31 rounds) | bound from bandwidth |');
+console.log('|---|---:|---|---:|---:|---:|---:|');
 const bw = med['stream 1 thread'] / med['stream 2 threads'];
 console.log(row('stream 1 thread', `${((8 * n) / 2 ** 20).toFixed(0)} MiB read`, `${gbs('stream 1 thread').toFixed(1)} GB/s`, '–'));
-console.log(row('stream 2 threads', `${((8 * n) / 2 ** 20).toFixed(0)} MiB read`, `${gbs('stream 2 threads').toFixed(1)} GB/s`, bw.toFixed(2)));
+console.log(row('stream 2 threads', `${((8 * n) / 2 ** 20).toFixed(0)} MiB read`, `${gbs('stream 2 threads').toFixed(1)} GB/s`, bw.toFixed(2), paired.stream.toFixed(2)));
 for (const p of ['f64', 'f32']) {
   const one = med[`heun ${p} 1 thread`] / STEPS;
   const two = med[`heun ${p} 2 threads`] / STEPS;
@@ -88,6 +97,6 @@ for (const p of ['f64', 'f32']) {
   const rate1 = bytes / 1e9 / (one / 1e3);
   // two threads cannot stream J faster than two cores can read memory: speed-up <= that rate / the 1-thread rate
   const bound = Math.min(2, gbs('stream 2 threads') / rate1);
-  console.log(`| heun ${p} 1 thread | ${one.toFixed(3)} | step | ${rate1.toFixed(1)} GB/s of J | – | – |`);
-  console.log(`| heun ${p} 2 threads | ${two.toFixed(3)} | step | ${(bytes / 1e9 / (two / 1e3)).toFixed(1)} GB/s of J | ${(one / two).toFixed(2)} | ${bound.toFixed(2)} |`);
+  console.log(`| heun ${p} 1 thread | ${one.toFixed(3)} | step | ${rate1.toFixed(1)} GB/s of J | – | – | – |`);
+  console.log(`| heun ${p} 2 threads | ${two.toFixed(3)} | step | ${(bytes / 1e9 / (two / 1e3)).toFixed(1)} GB/s of J | ${(one / two).toFixed(2)} | ${paired[`heun ${p}`].toFixed(2)} | ${bound.toFixed(2)} |`);
 }
