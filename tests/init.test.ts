@@ -65,6 +65,18 @@ test('the caller can inject the kernel as bytes or as a compiled Module; a bad s
   assert.notEqual(again.variant, 'js', 'a later init with the inlined kernel works again');
 });
 
+test('the caller can inject the kernel by URL or path (Node: read from disk; file: URL or plain path)', { skip: isBrowser ? 'a browser page serves no build/ directory; the bytes and Module forms are tested above' : false }, async () => {
+  const url = new URL('../build/dmftlab.wasm', `file://${(globalThis as { process?: { cwd(): string } }).process!.cwd()}/tests/`);
+  const a = await init({ wasm: url });
+  assert.notEqual(a.variant, 'js', a.reason);
+  const b = await init({ wasm: 'build/dmftlab.wasm' });
+  assert.notEqual(b.variant, 'js', b.reason);
+  const missing = await init({ wasm: 'build/no-such-kernel.wasm' });
+  assert.equal(missing.variant, 'js');
+  assert.match(missing.reason, /the Wasm kernel could not be loaded/);
+  await init();
+});
+
 test('the same spec on wasm-simd-threads, wasm-simd and js: Wasm bitwise identical, js within rounding', async () => {
   const spec = parseSpec({
     dmftlab: 1,

@@ -47,9 +47,10 @@ export function setWasmSource(s: WasmSource | null): void {
 
 async function readSource(s: string | URL): Promise<BufferSource> {
   const url = typeof s === 'string' && !/^[a-z][a-z0-9+.-]*:/i.test(s) ? null : new URL(String(s));
-  const g = globalThis as { process?: { versions?: { node?: string } }; Deno?: unknown };
-  // Node 20 cannot fetch file: URLs, and a plain path is a file for Node and Deno
-  if (g.process?.versions?.node && !g.Deno && (!url || url.protocol === 'file:')) {
+  const g = globalThis as { process?: { versions?: { node?: string } }; Deno?: { readFile(p: string | URL): Promise<Uint8Array> } };
+  // a plain path is a file for Node and Deno; Node 20 cannot fetch file: URLs either
+  if (g.Deno && (!url || url.protocol === 'file:')) return g.Deno.readFile(url ?? String(s)) as Promise<Uint8Array<ArrayBuffer>>;
+  if (g.process?.versions?.node && (!url || url.protocol === 'file:')) {
     const { readFile } = await import('node:fs/promises');
     return readFile(url ?? String(s));
   }
