@@ -62,6 +62,13 @@ export const MR: Json = {
   },
 };
 
+// Random-mode model (spec 03 §5): flat spectrum with P = N / 4 modes (rho = 0.25).
+export const RM: Json = {
+  dmftlab: 1,
+  seed: 1,
+  model: { kind: 'randomMode', N: 200, g: 2, phi: 'tanh', spectrum: { kind: 'flat', alpha: 0.25 } },
+};
+
 export const clone = (x: Json): Json => structuredClone(x);
 export const edit = (base: Json, f: (s: Json) => void): Json => {
   const s = clone(base);
@@ -87,6 +94,7 @@ export const r = (f: (s: Json) => void) => edit(RANDOM, f);
 export const l1 = (f: (s: Json) => void) => edit(RANK1, f);
 export const l2 = (f: (s: Json) => void) => edit(RANK2, f);
 export const mr = (f: (s: Json) => void) => edit(MR, f);
+export const rm = (f: (s: Json) => void) => edit(RM, f);
 const INPUT = () => ({
   V: [
     [0, 0.1],
@@ -497,4 +505,36 @@ export const BAD: Bad[] = [
   { why: 'dmft grid too long', spec: mr((s) => (s.theory = { dmft: { duration: 20000 } })), path: 'theory.dmft.duration', schema: false, says: 'more than 200000' },
   { why: 'dmft reference time past the end', spec: mr((s) => (s.theory = { dmft: { duration: 100, refTimes: [50, 100] } })), path: 'theory.dmft.refTimes[1]', schema: false, says: '< theory.dmft.duration = 100' },
   { why: 'dmft dt in theory', spec: mr((s) => (s.theory = { dt: 0.05 })), path: 'theory.dt', schema: true, says: 'it belongs in theory.dmft' },
+  // random-mode model (spec 03 §5)
+  { why: 'random-mode model without a spectrum', spec: rm((s) => delete s.model.spectrum), path: 'model.spectrum', schema: true, says: 'missing' },
+  { why: 'misspelled spectrum kind', spec: rm((s) => (s.model.spectrum = { kind: 'exponental', tau: 0.5 })), path: 'model.spectrum.kind', schema: true, says: 'did you mean "exponential"?' },
+  { why: 'flat spectrum without g', spec: rm((s) => delete s.model.g), path: 'model.g', schema: false, says: /^model\.g: missing; required for spectrum kind "flat": a number in \[0, 100\]/ },
+  { why: 'flat spectrum with alpha 0', spec: rm((s) => (s.model.spectrum.alpha = 0)), path: 'model.spectrum.alpha', schema: true, says: /^model\.spectrum\.alpha: got 0; must be a number > 0 and <= 100$/ },
+  { why: 'flat spectrum with no mode', spec: rm((s) => (s.model.spectrum.alpha = 0.001)), path: 'model.spectrum.alpha', schema: false, says: 'got 0.001; must be >= 0.0025 so that P = round(alpha N) >= 1 (model.N = 200)' },
+  { why: 'negative exponential decay length', spec: rm((s) => (s.model.spectrum = { kind: 'exponential', tau: -1 })), path: 'model.spectrum.tau', schema: true, says: 'got -1' },
+  { why: 'tau in a flat spectrum', spec: rm((s) => (s.model.spectrum.tau = 0.5)), path: 'model.spectrum.tau', schema: true, says: 'it is a field of spectrum kind "exponential"' },
+  { why: 'g inside the spectrum', spec: rm((s) => { delete s.model.g; s.model.spectrum.g = 2; }), path: 'model.spectrum.g', schema: true, says: 'it belongs in model', issues: 2 },
+  { why: 'power law without P or alpha', spec: rm((s) => (s.model.spectrum = { kind: 'powerLaw', gamma: 1 })), path: 'model.spectrum.P', schema: false, says: 'needs P (an integer >= 1, the number of modes) or alpha' },
+  { why: 'power law P and alpha disagree', spec: rm((s) => (s.model.spectrum = { kind: 'powerLaw', gamma: 1, P: 40, alpha: 0.25 })), path: 'model.spectrum.P', schema: false, says: 'got 40; must be 50 = round(alpha N)' },
+  { why: 'power law exponent too large', spec: rm((s) => (s.model.spectrum = { kind: 'powerLaw', gamma: 11, P: 40 })), path: 'model.spectrum.gamma', schema: true, says: 'a number in [0, 10]' },
+  { why: 'negative entry in a spectrum list', spec: rm((s) => (s.model.spectrum = { kind: 'list', D: [2, -1, 1] })), path: 'model.spectrum.D[1]', schema: true, says: /^model\.spectrum\.D\[1\]: got -1; must be a number >= 0$/ },
+  { why: 'empty spectrum list', spec: rm((s) => (s.model.spectrum = { kind: 'list', D: [] })), path: 'model.spectrum.D', schema: true, says: 'a non-empty array of numbers >= 0' },
+  { why: 'all-zero spectrum list rescaled to g > 0', spec: rm((s) => (s.model.spectrum = { kind: 'list', D: [0, 0] })), path: 'model.spectrum.D', schema: false, says: 'not all 0: model.g = 2 rescales the list' },
+  { why: 'spectrum list implying g > 100', spec: rm((s) => { delete s.model.g; s.model.spectrum = { kind: 'list', D: [2000] }; }), path: 'model.spectrum.D', schema: false, says: 'it implies g = 141.421356237' },
+  { why: 'overlap above 1', spec: rm((s) => (s.model.overlap = { c: 1.5 })), path: 'model.overlap.c', schema: true, says: /^model\.overlap\.c: got 1\.5; must be a number in \[-1, 1\]$/ },
+  { why: 'overlap list of the wrong length', spec: rm((s) => (s.model.overlap = { c: [0.1, 0.2] })), path: 'model.overlap.c', schema: false, says: 'an array of 50 such numbers, one per mode (P = 50), not 2' },
+  { why: 'overlap entry below -1', spec: rm((s) => { s.model.spectrum = { kind: 'list', D: [1, 1] }; s.model.overlap = { c: [0.5, -2] }; }), path: 'model.overlap.c[1]', schema: true, says: 'a number in [-1, 1]' },
+  { why: 'unknown heterogeneity kind', spec: rm((s) => (s.model.heterogeneity = { kind: 'gamma', sd: 0.3 })), path: 'model.heterogeneity.kind', schema: true, says: 'must be "lognormal"' },
+  { why: 'negative heterogeneity sd', spec: rm((s) => (s.model.heterogeneity = { kind: 'lognormal', sd: -0.3 })), path: 'model.heterogeneity.sd', schema: true, says: 'a number in [0, 2]' },
+  { why: 'misspelled overlap field', spec: rm((s) => (s.model.overlaps = { c: 0.2 })), path: 'model.overlaps', schema: true, says: 'did you mean "overlap"?' },
+  {
+    why: 'random-mode input modes too large',
+    spec: rm((s) => {
+      s.model.N = 20000;
+      s.model.spectrum = { kind: 'exponential', tau: 0.5 };
+    }),
+    path: 'model.N',
+    schema: false,
+    says: /^model\.N: got 20000; it gives P = 20000 modes at N = 20000: building J keeps the N x P input modes \(2\.98 GiB of f64\), more than the 1 GiB limit/,
+  },
 ];

@@ -18,7 +18,7 @@ import {
 } from '../src/spec/validate.js';
 import { canonicalJson, fnv1a64 } from '../src/spec/hash.js';
 import { registerPhi } from '../src/phi.js';
-import { RANDOM, RANK1, RANK2, MR, BAD, clone, edit, r, l1, l2, mr, type Json, type Bad } from './invalid-specs.js';
+import { RANDOM, RANK1, RANK2, MR, RM, BAD, clone, edit, r, l1, l2, mr, rm, type Json, type Bad } from './invalid-specs.js';
 import { autoReadoutScale, minReadoutVariance } from '../src/sim/multiregion-vectors.js';
 import { multiregionParamsFromModel, inputScheduleFromModel } from '../src/theory/multiregion/from-spec.js';
 import type { MultiregionModel } from '../src/spec/types.js';
@@ -83,6 +83,30 @@ const MR_FULL: Json = mr((s) => {
   s.simulation = { method: 'rk4', dt: 0.1 };
   s.theory = { dmft: { dt: 0.025, duration: 300, window: 0, checkWindow: false, refTimes: [100, 250.5] } };
 });
+/** Valid random-mode specs: each spectrum kind, g implied by a list, overlaps and heterogeneity. */
+const RM_VALID: Json[] = [
+  RM,
+  rm((s) => {
+    delete s.model.g;
+    s.model.spectrum = { kind: 'list', D: [3, 2, 2, 1, 0] };
+  }),
+  rm((s) => (s.model.spectrum = { kind: 'list', D: [3, 2, 2, 1, 0] })),
+  rm((s) => (s.model.spectrum = { kind: 'exponential', tau: 0.5 })),
+  rm((s) => (s.model.spectrum = { kind: 'powerLaw', gamma: 1.5, P: 120 })),
+  rm((s) => (s.model.spectrum = { kind: 'powerLaw', gamma: 0.5, alpha: 2 })),
+  rm((s) => (s.model.spectrum = { kind: 'powerLaw', gamma: 0.5, alpha: 2, P: 400 })),
+  rm((s) => (s.model.overlap = { c: -0.3 })),
+  rm((s) => {
+    s.model.spectrum = { kind: 'list', D: [1, 1, 1] };
+    s.model.overlap = { c: [1, 0, -1] };
+    s.model.heterogeneity = { kind: 'lognormal', sd: 0.5 };
+  }),
+  rm((s) => {
+    s.model.overlap = null;
+    s.model.heterogeneity = null;
+  }),
+];
+
 /** Valid multiregion specs: each interactions kind, a shared matrix, every field given. */
 const MR_VALID: Json[] = [
   MR,
@@ -777,6 +801,22 @@ function checkField(where: string, p: Json, rule: FieldRule): void {
       assert.equal(p.minItems, 1, `${where}: minItems`);
       assert.equal(p.items.$ref, `#/$defs/${rule.ref}`, `${where}: items`);
       break;
+    case 'numbers':
+      assert.equal(p.type, 'array', `${where}: type`);
+      assert.equal(p.minItems, 1, `${where}: minItems`);
+      assert.equal(p.uniqueItems, undefined, `${where}: repeats allowed`);
+      checkNumberRule(`${where}[]`, p.items, rule.items);
+      break;
+    case 'perMode': {
+      assert.equal(p.oneOf.length, 2, `${where}: oneOf`);
+      const [num, arr] = p.oneOf;
+      checkNumberRule(`${where} (one number)`, num, rule.items);
+      assert.equal(arr.type, 'array', `${where}: array branch`);
+      assert.equal(arr.minItems, 1, `${where}: minItems`);
+      checkNumberRule(`${where}[]`, arr.items, rule.items);
+      assert.equal(p.default, undefined, `${where}: default`);
+      break;
+    }
   }
 }
 
@@ -840,7 +880,7 @@ test('the validator fills exactly the defaults the schema declares', () => {
 });
 
 test('schema and validator agree on the corpus', () => {
-  const valid = [RANDOM, RANK1, RANK2, ...MR_VALID, ...exampleFiles().map(([, s]) => s)];
+  const valid = [RANDOM, RANK1, RANK2, ...MR_VALID, ...RM_VALID, ...exampleFiles().map(([, s]) => s)];
   for (const v of valid) {
     assert.ok(schemaValid(schema, v), `schema rejects a valid spec: ${JSON.stringify(v)}`);
     assert.ok(schemaValid(schema, parseSpec(v)), 'schema rejects a parsed spec');
@@ -919,6 +959,27 @@ test('specHash is stable under key order and input sugar, and changes with any v
   assert.notEqual(specHash(parseSpec(edit(RANK1, (s) => (s.model.g = 1.91)))), specHash(a));
   assert.notEqual(specHash(parseSpec(edit(RANK1, (s) => (s.seed = 2)))), specHash(a));
   assert.equal(canonicalJson({ b: 1, a: [2, { d: undefined, c: -0 }] }), '{"a":[2,{"c":0}],"b":1}');
+});
+
+test('random-mode specs: defaults, g implied by a list, powerLaw P from alpha, idempotent', () => {
+  const m = parseSpec(RM).model as Json;
+  assert.deepEqual(m, { kind: 'randomMode', N: 200, g: 2, phi: 'tanh', spectrum: { kind: 'flat', alpha: 0.25 }, overlap: null, heterogeneity: null });
+  const list = parseSpec(RM_VALID[1]).model as Json;
+  assert.equal(list.g, Math.sqrt((9 + 4 + 4 + 1) / 200)); // implied g is filled
+  assert.deepEqual(list.spectrum.D, [3, 2, 2, 1, 0]); // the list is kept as written
+  assert.equal((parseSpec(RM_VALID[2]).model as Json).g, 2); // g given: the list is rescaled to it
+  assert.deepEqual((parseSpec(RM_VALID[5]).model as Json).spectrum, { kind: 'powerLaw', gamma: 0.5, P: 400, alpha: 2 });
+  for (const x of RM_VALID) {
+    const a = parseSpec(x);
+    assert.deepEqual(parseSpec(JSON.parse(JSON.stringify(a))), a, 'parseSpec is idempotent');
+    assert.equal(specHash(parseSpec(a)), specHash(a));
+    assert.equal(a.theory.dmft, undefined);
+  }
+  // alpha and the P it gives hash alike; a different spectrum changes the hash
+  assert.equal(specHash(parseSpec(RM_VALID[5])), specHash(parseSpec(RM_VALID[6])));
+  assert.notEqual(specHash(parseSpec(RM_VALID[3])), specHash(parseSpec(RM)));
+  // a random-mode N x N coupling is one matrix: the usual memory check applies as well
+  assert.throws(() => parseSpec(rm((s) => (s.model.N = 30000))), /model\.N: got 30000; the f64 coupling matrix needs/);
 });
 
 test('multiregion memory check: a network without disorder stores no matrix, so a large N is accepted', () => {

@@ -5,16 +5,19 @@
  *
  * | stream                | quantity                                              | index     |
  * |-----------------------|-------------------------------------------------------|-----------|
+ * | 0                     | random-mode input gains gamma_i (heterogeneity)       | i         |
  * | 1                     | chi (the i.i.d. part of J), entry (i, j)              | i N + j   |
  * | 2                     | multiregion vectors: region b, component c = 0..2P    | (b(2P+1)+c)N + i |
  * | 3                     | multiregion permutations: region a (Rng blocks)       | block a N + k |
+ * | 4                     | random-mode output mode u_a, entry i                  | a N + i   |
+ * | 5                     | random-mode input mode w_a (v_a without overlap), entry i | a N + i |
  * | 6                     | multiregion J^a (coupling "independent"), entry (i, j) | (a N + i) N + j |
  * | 7                     | multiregion chi (coupling "shared"), entry (i, j)     | i N + j   |
  * | 8 + t, t < 8          | initial condition x0 of trial t                       | i         |
  * | 16 + c                | low-rank joint Gaussian, component c = 0..2R          | unit i    |
  * | 2^24 + t, t >= 8      | initial condition x0 of trial t (no clash with 16 + c)| i         |
  *
- * Streams 0, 4 and 5 are unassigned. Add new ones here and in docs/ARCHITECTURE.md together.
+ * Every stream below 8 is assigned. Add new ones here and in docs/ARCHITECTURE.md together.
  */
 
 /** chi_ij = gaussian(seed, STREAM_J, i*N + j) (unpadded index). */
@@ -49,3 +52,10 @@ export function lowRankStream(c: number): number {
 export const STREAM_MR_J = 6;
 /** Multiregion, coupling "shared": chi_ij = gaussian(seed, STREAM_MR_CHI, i N + j) / sqrt N (one matrix). */
 export const STREAM_MR_CHI = 7;
+
+/** Random-mode model (src/sim/random-mode.ts): u_a[i] = gaussian(seed, STREAM_RM_U, a N + i) / sqrt N. */
+export const STREAM_RM_U = 4;
+/** Random-mode model: w_a[j] = gaussian(seed, STREAM_RM_V, a N + j) / sqrt N (v_a = c_a u_a + sqrt(1 - c_a^2) w_a). */
+export const STREAM_RM_V = 5;
+/** Random-mode model, lognormal heterogeneity: gamma_i = exp(sd z_i - sd^2), z_i = gaussian(seed, STREAM_RM_GAIN, i). */
+export const STREAM_RM_GAIN = 0;

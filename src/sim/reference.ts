@@ -20,6 +20,7 @@ export interface ReferenceRun {
 /** Integrate `steps` steps of the spec's network with seed `seed`; returns x at each count in `at`. */
 export function referenceRun(spec: Spec, seed: number, at: number[]): ReferenceRun {
   if (spec.model.kind === 'multiregion') throw new Error('dmftlab: model kind multiregion: simulation is not implemented yet');
+  if (spec.model.kind === 'randomMode') throw new Error('dmftlab: model kind randomMode: simulation is not implemented yet');
   const model = spec.model;
   const sim = spec.simulation;
   const N = model.N;

@@ -113,6 +113,7 @@ const yieldToEventLoop = () => new Promise<void>((r) => setTimeout(r, 0));
 /** Simulate every network of the spec (seeds seed .. seed + networks - 1). */
 export async function simulateSpec(spec: Spec, opts: RunOptions = {}): Promise<SimulationResult> {
   if (spec.model.kind === 'multiregion') throw new Error('dmftlab: model kind multiregion: simulation is not implemented yet');
+  if (spec.model.kind === 'randomMode') throw new Error('dmftlab: model kind randomMode: simulation is not implemented yet');
   const t0 = performance.now();
   const plan = planSteps(spec);
   const K = spec.simulation.networks;
@@ -209,6 +210,7 @@ export async function runSetup(spec: Spec, requested?: number): Promise<{ varian
 
 export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: StepPlan): NetworkHandle {
   if (spec.model.kind === 'multiregion') throw new Error('dmftlab: model kind multiregion: simulation is not implemented yet');
+  if (spec.model.kind === 'randomMode') throw new Error('dmftlab: model kind randomMode: simulation is not implemented yet');
   const { arena, exports: wasm } = kernel;
   const mark = arena.mark();
   try {

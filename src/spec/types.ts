@@ -91,7 +91,39 @@ export interface MultiregionModel {
   input: { V: number[][]; schedule: MultiregionInputStep[] } | null;
 }
 
-export type Model = RandomModel | LowRankModel | MultiregionModel;
+/**
+ * Spectrum D_a (a = 1..P) of a random-mode model (spec 03 §5.1), as written in the spec. Named
+ * families are normalised to model.g, (1/N) sum_a D_a^2 = g^2; see `randomModeSpectrum`
+ * (src/sim/random-mode.ts) for the values.
+ */
+export type RandomModeSpectrum =
+  /** D as given (P = D.length); rescaled to model.g when the spec gives g, else g is implied (and filled). */
+  | { kind: 'list'; D: number[] }
+  /** P = round(alpha N) equal modes, D_a = g sqrt(N / P) (= g / sqrt(alpha) when alpha N is an integer). */
+  | { kind: 'flat'; alpha: number }
+  /** P = N modes, D_a^2 proportional to exp(-(a - 1) / (tau N)). */
+  | { kind: 'exponential'; tau: number }
+  /** D_a^2 proportional to a^-gamma, a = 1..P; P given, or filled from alpha as round(alpha N) (alpha kept). */
+  | { kind: 'powerLaw'; gamma: number; P: number; alpha?: number };
+
+/**
+ * Random-mode coupling J = sum_a D_a u_a v_a^T (spec 03 §5.1), u_a, v_a with i.i.d. N(0, 1/N) entries;
+ * optional input/output-mode overlaps (§5.5) and per-unit input gains (§5.4). Added in dmftlab 0.2.0.
+ */
+export interface RandomModeModel {
+  kind: 'randomMode';
+  N: number;
+  /** Coupling strength, g^2 = (1/N) sum_a D_a^2; filled (the implied value) for a list spectrum given without g. */
+  g: number;
+  phi: PhiName;
+  spectrum: RandomModeSpectrum;
+  /** v_a = c_a u_a + sqrt(1 - c_a^2) w_a: one c for every mode or P values, each in [-1, 1]; null: none (c = 0). */
+  overlap: { c: number | number[] } | null;
+  /** Per-unit input gains gamma_i (row i of J scaled by gamma_i), log gamma_i ~ N(-sd^2, sd^2) so E[gamma^2] = 1; null: none. */
+  heterogeneity: { kind: 'lognormal'; sd: number } | null;
+}
+
+export type Model = RandomModel | LowRankModel | MultiregionModel | RandomModeModel;
 
 export interface InitSettings {
   /**

@@ -22,6 +22,8 @@ import type {
   MultiregionModel,
   QuadratureSettings,
   RandomModel,
+  RandomModeModel,
+  RandomModeSpectrum,
   SimulationSettings,
   Spec,
   TheorySettings,
@@ -117,7 +119,14 @@ export type FieldRule =
   /** One of several tables told apart by their field "kind" (schema: oneOf over the $refs). */
   | { type: 'union'; kinds: Readonly<Record<string, string>> }
   /** A non-empty array of objects of one table (schema: array, minItems 1, items $ref). */
-  | { type: 'list'; ref: string };
+  | { type: 'list'; ref: string }
+  /** A non-empty array of numbers, repeats allowed (schema: array, minItems 1, items with the bounds of `items`). */
+  | { type: 'numbers'; items: NumberRule }
+  /**
+   * One number per random mode, or a single number for every mode (schema: oneOf [number, non-empty
+   * array of numbers], both with the bounds of `items`); the array length (P) is checked by the validator.
+   */
+  | { type: 'perMode'; items: NumberRule };
 
 /** @internal */
 export interface Table {
@@ -131,6 +140,15 @@ const MAX_P = 16;
 /** Largest time grid of the multiregion two-time DMFT (round(duration / dt) + 1 points). */
 export const MAX_DMFT_POINTS = 200000;
 const MAX_N = 100000;
+/** Largest alpha = P / N of a random-mode spectrum (flat, powerLaw). */
+const MAX_ALPHA = 100;
+/** Largest number of random modes P (powerLaw P; a list's length is bounded by the memory check). */
+const MAX_MODES = MAX_N * MAX_ALPHA;
+/**
+ * Largest N x P input-mode matrix V (f64 entries) that building a random-mode coupling keeps in
+ * memory (src/sim/random-mode.ts): 2^27 entries = 1 GiB.
+ */
+export const RANDOM_MODE_FACTOR_LIMIT = 2 ** 27;
 const IDENT = '^[A-Za-z][A-Za-z0-9_-]*$';
 
 const N_RULE: NumberRule = { type: 'integer', minimum: 1, maximum: MAX_N };
@@ -149,6 +167,15 @@ export const MODEL_KINDS: Readonly<Record<string, string>> = {
   random: 'randomModel',
   lowrank: 'lowrankModel',
   multiregion: 'multiregionModel',
+  randomMode: 'randomModeModel',
+};
+
+/** @internal Kinds of `model.spectrum` (randomMode) and the table of each. */
+export const SPECTRUM_KINDS: Readonly<Record<string, string>> = {
+  list: 'listSpectrum',
+  flat: 'flatSpectrum',
+  exponential: 'exponentialSpectrum',
+  powerLaw: 'powerLawSpectrum',
 };
 
 /** @internal Kinds of `model.interactions` (multiregion) and the table of each. */
@@ -313,6 +340,47 @@ export const SPEC_TABLES: Readonly<Record<string, Table>> = {
       closedForms: { type: 'boolean', default: true },
     },
   },
+  randomModeModel: {
+    required: ['kind', 'N', 'phi', 'spectrum'],
+    fields: {
+      kind: { type: 'const', const: 'randomMode' },
+      N: N_RULE,
+      g: G_RULE,
+      phi: PHI_RULE,
+      spectrum: { type: 'union', kinds: SPECTRUM_KINDS },
+      overlap: { type: 'refOrNull', ref: 'modeOverlap' },
+      heterogeneity: { type: 'refOrNull', ref: 'lognormalHeterogeneity' },
+    },
+  },
+  listSpectrum: {
+    required: ['kind', 'D'],
+    fields: { kind: { type: 'const', const: 'list' }, D: { type: 'numbers', items: { type: 'number', minimum: 0 } } },
+  },
+  flatSpectrum: {
+    required: ['kind', 'alpha'],
+    fields: { kind: { type: 'const', const: 'flat' }, alpha: { type: 'number', exclusiveMinimum: 0, maximum: MAX_ALPHA } },
+  },
+  exponentialSpectrum: {
+    required: ['kind', 'tau'],
+    fields: { kind: { type: 'const', const: 'exponential' }, tau: { type: 'number', exclusiveMinimum: 0, maximum: 1000 } },
+  },
+  powerLawSpectrum: {
+    required: ['kind', 'gamma'],
+    fields: {
+      kind: { type: 'const', const: 'powerLaw' },
+      gamma: { type: 'number', minimum: 0, maximum: 10 },
+      P: { type: 'integer', minimum: 1, maximum: MAX_MODES },
+      alpha: { type: 'number', exclusiveMinimum: 0, maximum: MAX_ALPHA },
+    },
+  },
+  modeOverlap: {
+    required: ['c'],
+    fields: { c: { type: 'perMode', items: { type: 'number', minimum: -1, maximum: 1 } } },
+  },
+  lognormalHeterogeneity: {
+    required: ['kind', 'sd'],
+    fields: { kind: { type: 'const', const: 'lognormal' }, sd: { type: 'number', minimum: 0, maximum: 2 } },
+  },
 };
 
 /** Wasm memory available for the N x N coupling matrix (bytes). */
@@ -467,18 +535,28 @@ const HOME: Readonly<Record<string, string>> = {
   theory: 'theory',
   quadrature: 'theory.quadrature',
   dmft: 'theory.dmft',
+  randomModeModel: 'model',
+  listSpectrum: 'model.spectrum',
+  flatSpectrum: 'model.spectrum',
+  exponentialSpectrum: 'model.spectrum',
+  powerLawSpectrum: 'model.spectrum',
+  modeOverlap: 'model.overlap',
+  lognormalHeterogeneity: 'model.heterogeneity',
 };
 
 /** Objects whose table is picked by their field "kind": where they sit, and what their kinds are called. */
 const UNIONS: Readonly<Record<string, { label: string; kinds: Readonly<Record<string, string>> }>> = {
   model: { label: 'model kind', kinds: MODEL_KINDS },
   'model.interactions': { label: 'interactions kind', kinds: INTERACTION_KINDS },
+  'model.spectrum': { label: 'spectrum kind', kinds: SPECTRUM_KINDS },
 };
 
 /** A hint for a field name that is not valid here but is valid elsewhere ("it belongs in simulation"). */
 function elsewhere(key: string, tableName: string, path: string): string | undefined {
   // Prefer sections nested below `path` (theory.method -> theory.quadrature), then the rest.
-  const below = (t: string) => (HOME[t].startsWith(`${path}.`) ? 0 : 1);
+  // (only sections this table has: a model's spectrum is no hint for a random model)
+  const below = (t: string) =>
+    HOME[t].startsWith(`${path}.`) && Object.hasOwn(SPEC_TABLES[tableName].fields, HOME[t].slice(path.length + 1).split('.')[0]) ? 0 : 1;
   const tables = Object.keys(SPEC_TABLES).sort((a, b) => below(a) - below(b));
   for (const t of tables) {
     if (t === tableName || !Object.hasOwn(SPEC_TABLES[t].fields, key)) continue;
@@ -527,6 +605,10 @@ function describeRule(rule: FieldRule): string {
       return `an object with a field "kind" (${quoteList(Object.keys(rule.kinds))})`;
     case 'list':
       return `a non-empty array of objects with fields ${Object.keys(SPEC_TABLES[rule.ref].fields).join(', ')}`;
+    case 'numbers':
+      return `a non-empty array of ${describeArray(rule.items).replace(/^an array of distinct /, '')}`;
+    case 'perMode':
+      return `${describeNumber(rule.items)} or an array of such numbers, one per mode`;
   }
 }
 
@@ -822,6 +904,13 @@ function readModel(ctx: Ctx, path: string, input: unknown): Model | undefined {
     };
     return m;
   }
+  if (kind === 'randomMode') {
+    const phi = readPhi(ctx, child(path, 'phi'), v.phi);
+    const rm = readRandomMode(ctx, path, v, N);
+    if (N === undefined || phi === undefined || !rm) return undefined;
+    const m: RandomModeModel = { kind: 'randomMode', N, g: rm.g, phi, spectrum: rm.spectrum, overlap: rm.overlap, heterogeneity: rm.heterogeneity };
+    return m;
+  }
   const g = field(ctx, path, v, tableName, 'g') as number | undefined;
   const phi = readPhi(ctx, child(path, 'phi'), v.phi);
   if (kind === 'random') {
@@ -1085,13 +1174,21 @@ function readPerRegion(ctx: Ctx, path: string, v: unknown, P: number | undefined
     const x = checkNumber(ctx, path, v, rule.items);
     return x === undefined || P === undefined ? undefined : new Array<number>(P).fill(x);
   }
-  if (!Array.isArray(v)) {
+  return readLengthP(ctx, path, v, P, rule.items, want);
+}
+
+/**
+ * An array of P numbers, each checked against `items` (every bad element reported); P undefined:
+ * elements checked, nothing returned. `want` says what would be valid.
+ */
+function readLengthP(ctx: Ctx, path: string, v: unknown, P: number | undefined, items: NumberRule, want: string): number[] | undefined {
+  if (!Array.isArray(v) || v.length === 0) {
     ctx.bad(path, v, want);
     return undefined;
   }
   let ok = true;
   const out = v.map((x, i) => {
-    const y = checkNumber(ctx, at(path, i), x, rule.items);
+    const y = checkNumber(ctx, at(path, i), x, items);
     if (y === undefined) ok = false;
     return y as number;
   });
@@ -1396,6 +1493,164 @@ function readInput(ctx: Ctx, path: string, v: unknown, P: number | undefined): M
 // ---------------------------------------------------------------------------------------------
 // Simulation
 // ---------------------------------------------------------------------------------------------
+
+// ---------------------------------------------------------------------------------------------
+// Random-mode model (spec 03 §5)
+// ---------------------------------------------------------------------------------------------
+
+type RandomModeParts = Pick<RandomModeModel, 'g' | 'spectrum' | 'overlap' | 'heterogeneity'>;
+
+/** A non-empty array of numbers with the bounds of `rule.items` (repeats allowed). */
+function readNumbers(ctx: Ctx, path: string, v: unknown, rule: FieldRule & { type: 'numbers' }): number[] | undefined {
+  if (!Array.isArray(v) || v.length === 0) {
+    ctx.bad(path, v, describeRule(rule));
+    return undefined;
+  }
+  let ok = true;
+  const out = v.map((x, i) => {
+    const y = checkNumber(ctx, at(path, i), x, rule.items);
+    if (y === undefined) ok = false;
+    return y as number;
+  });
+  return ok ? out : undefined;
+}
+
+function readRandomMode(ctx: Ctx, path: string, v: Obj, N: number | undefined): RandomModeParts | undefined {
+  const table = 'randomModeModel';
+  const gp = child(path, 'g');
+  const g = v.g === undefined ? undefined : (field(ctx, path, v, table, 'g') as number | undefined);
+  const sp = child(path, 'spectrum');
+  let spectrum: RandomModeSpectrum | undefined;
+  /** Number of modes, and the path of the field that sets it (for the memory message). */
+  let P: number | undefined;
+  let pPath = sp;
+  let gOut = g;
+  const k = v.spectrum === undefined ? undefined : readKind(ctx, sp, v.spectrum, SPECTRUM_KINDS);
+  if (k) {
+    const t = SPECTRUM_KINDS[k.kind];
+    const o = k.obj;
+    checkKeys(ctx, sp, o, t, ` for spectrum kind "${k.kind}"`);
+    const f = (key: string) => field(ctx, sp, o, t, key) as number | undefined;
+    const nNote = N === undefined ? '' : ` (model.N = ${N})`;
+    /** P = round(alpha N) must be at least 1. */
+    const modesOf = (alpha: number, ap: string): number | undefined => {
+      if (N === undefined) return undefined;
+      const p = Math.round(alpha * N);
+      if (p >= 1) return p;
+      ctx.bad(ap, alpha, `>= ${fmt(tidy(0.5 / N))} so that P = round(alpha N) >= 1${nNote}`);
+      return undefined;
+    };
+    if (k.kind === 'list') {
+      const dp = child(sp, 'D');
+      const D = o.D === undefined ? undefined : readNumbers(ctx, dp, o.D, SPEC_TABLES.listSpectrum.fields.D as FieldRule & { type: 'numbers' });
+      if (D) {
+        P = D.length;
+        pPath = dp;
+        let s2 = 0;
+        for (const d of D) s2 += d * d;
+        if (v.g !== undefined) {
+          if (g !== undefined && g > 0 && s2 === 0) {
+            ctx.bad(dp, o.D, `not all 0: model.g = ${fmt(g)} rescales the list so that (1/N) sum D^2 = g^2 (or leave g out)`);
+            P = undefined;
+          } else spectrum = { kind: 'list', D };
+        } else if (N !== undefined) {
+          // g is implied by the list, and filled
+          gOut = Math.sqrt(s2 / N);
+          const gMax = (SPEC_TABLES.randomModeModel.fields.g as NumberRule).maximum!;
+          if (!(gOut <= gMax)) {
+            ctx.bad(dp, o.D, `a list with (1/N) sum D^2 <= ${fmt(gMax)}^2: it implies g = ${fmt(tidy(gOut))}${nNote}; scale it down, or give model.g to rescale it`);
+            P = undefined;
+          } else spectrum = { kind: 'list', D };
+        }
+      }
+    } else if (k.kind === 'flat') {
+      const alpha = f('alpha');
+      pPath = child(sp, 'alpha');
+      if (alpha !== undefined) {
+        P = modesOf(alpha, pPath);
+        if (P !== undefined) spectrum = { kind: 'flat', alpha };
+      }
+    } else if (k.kind === 'exponential') {
+      const tau = f('tau');
+      P = N;
+      pPath = child(path, 'N');
+      if (tau !== undefined) spectrum = { kind: 'exponential', tau };
+    } else {
+      const gamma = f('gamma');
+      const Pg = f('P');
+      const alpha = f('alpha');
+      const pp = child(sp, 'P');
+      const ap = child(sp, 'alpha');
+      if (o.P === undefined && o.alpha === undefined) {
+        ctx.add(pp, undefined, 'missing; spectrum kind "powerLaw" needs P (an integer >= 1, the number of modes) or alpha (P = round(alpha N))');
+      } else if (o.alpha !== undefined) {
+        pPath = ap;
+        const fromAlpha = alpha === undefined ? undefined : modesOf(alpha, ap);
+        if (fromAlpha !== undefined && Pg !== undefined && Pg !== fromAlpha) {
+          ctx.bad(pp, Pg, `${fromAlpha} = round(alpha N) (spectrum.alpha = ${fmt(alpha!)}, model.N = ${N}); give P or alpha, not both`);
+        } else if (fromAlpha !== undefined && (o.P === undefined || Pg !== undefined)) P = fromAlpha;
+        if (gamma !== undefined && P !== undefined) spectrum = { kind: 'powerLaw', gamma, P, alpha };
+      } else {
+        pPath = pp;
+        P = Pg;
+        if (gamma !== undefined && P !== undefined) spectrum = { kind: 'powerLaw', gamma, P };
+      }
+    }
+    if (v.g === undefined && k.kind !== 'list') {
+      ctx.add(gp, undefined, `missing; required for spectrum kind "${k.kind}": ${describeNumber(G_RULE)}, the coupling strength ((1/N) sum_a D_a^2 = g^2)`);
+    }
+    // building J keeps the N x P input modes (src/sim/random-mode.ts)
+    if (P !== undefined && N !== undefined && N * P > RANDOM_MODE_FACTOR_LIMIT) {
+      const gib = String(Number(((N * P * 8) / 2 ** 30).toFixed(2)));
+      const value = pPath === child(path, 'N') ? N : (o as Obj)[pPath.slice(sp.length + 1)];
+      ctx.add(
+        pPath,
+        value,
+        `got ${show(value)}; it gives P = ${P} modes at N = ${N}: building J keeps the N x P input modes (${gib} GiB of f64), more than the 1 GiB limit: use N P <= 2^27 (P <= ${Math.floor(RANDOM_MODE_FACTOR_LIMIT / N)} at this N)`,
+      );
+      P = undefined;
+      spectrum = undefined;
+    }
+  }
+
+  const overlap = readOverlap(ctx, child(path, 'overlap'), v.overlap, P);
+  const heterogeneity = readHeterogeneity(ctx, child(path, 'heterogeneity'), v.heterogeneity);
+  if (!spectrum || gOut === undefined || overlap === undefined || heterogeneity === undefined) return undefined;
+  return { g: gOut, spectrum, overlap, heterogeneity };
+}
+
+function readOverlap(ctx: Ctx, path: string, v: unknown, P: number | undefined): RandomModeModel['overlap'] | undefined {
+  if (v === undefined || v === null) return null;
+  if (!isObj(v)) {
+    ctx.bad(path, v, `null or an object with field c`);
+    return undefined;
+  }
+  checkKeys(ctx, path, v, 'modeOverlap');
+  if (v.c === undefined) return undefined;
+  const rule = SPEC_TABLES.modeOverlap.fields.c as FieldRule & { type: 'perMode' };
+  const cp = child(path, 'c');
+  const c = v.c;
+  if (typeof c === 'number') {
+    const x = checkNumber(ctx, cp, c, rule.items);
+    return x === undefined ? undefined : { c: x };
+  }
+  const want = `${describeNumber(rule.items)} (one for every mode) or an array of ${P === undefined ? 'such numbers, one per mode' : `${P} such numbers, one per mode (P = ${P})`}`;
+  const out = readLengthP(ctx, cp, c, P, rule.items, want);
+  return out ? { c: out } : undefined;
+}
+
+function readHeterogeneity(ctx: Ctx, path: string, v: unknown): RandomModeModel['heterogeneity'] | undefined {
+  if (v === undefined || v === null) return null;
+  if (!isObj(v)) {
+    ctx.bad(path, v, `null or an object with fields kind ("lognormal"), sd`);
+    return undefined;
+  }
+  checkKeys(ctx, path, v, 'lognormalHeterogeneity');
+  const kind = field(ctx, path, v, 'lognormalHeterogeneity', 'kind');
+  const sd = field(ctx, path, v, 'lognormalHeterogeneity', 'sd') as number | undefined;
+  if (kind === undefined || sd === undefined) return undefined;
+  return { kind: 'lognormal', sd };
+}
 
 /** k such that x = k * step (within MULTIPLE_TOL relative), or undefined. */
 function multipleOf(x: number, step: number): number | undefined {

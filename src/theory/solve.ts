@@ -15,6 +15,7 @@ export type TheoryResult = ReturnType<typeof solveRandom> | ReturnType<typeof so
 export function solveSpec(spec: Spec): TheoryResult {
   const m = spec.model;
   if (m.kind === 'multiregion') return solveMultiregion(m, spec);
+  if (m.kind === 'randomMode') throw new Error('dmftlab: model kind randomMode: theory is not implemented yet');
   const averager = averagerFor(getPhi(m.phi), spec.theory.quadrature);
   switch (m.kind) {
     case 'random':
