@@ -63,6 +63,12 @@ test('theory on every example spec: exit 0, one JSON object, every solution conv
   assert.ok(specs.length >= 3);
   for (const f of specs) {
     const r = cli(['theory', join('examples/specs', f)]);
+    if (JSON.parse(readFileSync(join('examples/specs', f), 'utf8')).model.kind === 'randomMode') {
+      // not wired to the theory yet (issue 5): a clear one-line error instead of a crash
+      assert.notEqual(r.code, 0, f);
+      assert.match(r.err, /dmftlab: model kind randomMode: theory is not implemented yet/, f);
+      continue;
+    }
     assert.equal(r.code, 0, `${f}: ${r.err}`);
     const out = JSON.parse(r.out);
     if (out.result.kind === 'multiregion') {
