@@ -117,7 +117,6 @@ const isMultiregion = (t: TheoryResultBase | MultiregionTheoryResult): t is Mult
 
 export function compareResults(spec: Spec, theory: TheoryResultBase | MultiregionTheoryResult, sim: SimulationResult): CompareReport {
   if (isMultiregion(theory) || spec.model.kind === 'multiregion') throw new Error('dmftlab: model kind multiregion: compare is not implemented yet');
-  if (spec.model.kind === 'randomMode') throw new Error('dmftlab: model kind randomMode: compare is not implemented yet');
   const { sol, index } = selectSolution(spec, theory);
   const rows: CompareRow[] = [];
   const S = sim.summary;

@@ -118,7 +118,6 @@ export interface CompareResult {
 export async function compare(input: unknown, opts: RunOptions = {}): Promise<Output<'compare', CompareResult>> {
   const t0 = performance.now();
   const spec = parseSpec(input);
-  if (spec.model.kind === 'randomMode') throw new Error('dmftlab: model kind randomMode: compare is not implemented yet');
   await setup();
   const theory = solveSpec(spec);
   const simulation = await simulateAny(spec, opts);

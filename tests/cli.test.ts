@@ -63,14 +63,14 @@ test('theory on every example spec: exit 0, one JSON object, every solution conv
   assert.ok(specs.length >= 3);
   for (const f of specs) {
     const r = cli(['theory', join('examples/specs', f)]);
-    if (JSON.parse(readFileSync(join('examples/specs', f), 'utf8')).model.kind === 'randomMode') {
-      // not wired to the theory yet (issue 5): a clear one-line error instead of a crash
-      assert.notEqual(r.code, 0, f);
-      assert.match(r.err, /dmftlab: model kind randomMode: theory is not implemented yet/, f);
-      continue;
-    }
     assert.equal(r.code, 0, `${f}: ${r.err}`);
     const out = JSON.parse(r.out);
+    if (out.result.kind === 'randomMode') {
+      // the i.i.d. DMFT at the same g, the spectrum's effective rank, and the dimension (spec 03 §5)
+      assert.ok(out.result.rank.rho > 0 && out.result.rank.rho <= 1, `${f}: rho ${out.result.rank.rho}`);
+      assert.equal(out.result.dimension.diagnostics.converged, true, `${f}: dimension theory`);
+      assert.ok(out.result.dimension.prX < out.result.dimension.prXiid, `${f}: lower effective rank, lower dimension`);
+    }
     if (out.result.kind === 'multiregion') {
       // the two-time DMFT, then the stationary state from its end (spec 02 §3, §4)
       assert.notEqual(out.result.dmft.diagnostics.converged, false, `${f}: DMFT window check`);

@@ -45,6 +45,15 @@ const SPECS: Record<string, object> = {
     simulation: { ...sim, method: 'heun' },
     theory,
   },
+  // random modes with a flat spectrum (rho = 0.5): the random network's fields plus rank and dimension
+  randomMode: {
+    dmftlab: 1,
+    name: 'output doc: random mode',
+    seed: 1,
+    model: { kind: 'randomMode', N: 200, g: 2, phi: 'tanh', spectrum: { kind: 'flat', alpha: 0.5 } },
+    simulation: sim,
+    theory,
+  },
   // two regions with symmetric cross-interactions; a short DMFT with a window and one two-time slice
   multiregion: {
     dmftlab: 1,
@@ -63,6 +72,8 @@ const RUNS: [string, string][] = [
   ['theory', 'examples/specs/ring-rank2.json'],
   ['theory', 'examples/specs/input-driven-rank1-s0.5.json'],
   ['theory', 'multiregion'],
+  ['theory', 'randomMode'],
+  ['simulate', 'randomMode'],
   ['simulate', 'multiregion'],
   ['compare', 'multiregion'],
   ['simulate', 'random'],
@@ -139,6 +150,8 @@ const SECTIONS = {
   random: { title: 'result.kind: "random"', text: section('`result.kind: "random"`') },
   lowrank: { title: 'result.kind: "lowrank"', text: section('`result.kind: "lowrank"`') },
   multiregion: { title: 'result.kind: "multiregion"', text: section('`result.kind: "multiregion"`') },
+  // a random-mode theory result is the random network's, plus its own fields
+  randomMode: { title: 'result.kind: "randomMode"', text: section('`result.kind: "randomMode"`') + section('`result.kind: "random"`') },
   compare: { title: 'kind: "compare"', text: section('`kind: "compare"`') },
 };
 type SectionName = keyof typeof SECTIONS;

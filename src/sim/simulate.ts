@@ -9,6 +9,7 @@ import { newKernel, newJsKernel, type Kernel } from '../core/wasm.js';
 import { Slot, CONTEXT_SLOTS, REDUCE_BLOCK, padded } from './layout.js';
 import { STREAM_J, STREAM_INIT } from '../core/streams.js';
 import { lowRankVectors } from './lowrank-vectors.js';
+import { buildRandomModeCoupling, empiricalRankOfJ, effectiveRank, randomModeSpectrum } from './random-mode.js';
 import { blockEstimate, combineNetworks, type Estimate, type BlockEstimate } from '../stats.js';
 import { getPool, type Pool } from '../core/pool.js';
 import { setup, type Variant } from '../core/runtime.js';
@@ -44,6 +45,16 @@ export function planSteps(spec: Spec): StepPlan {
   return { steps: burnSteps + (samples - 1) * stride + 1, burnSteps, stride, samples, lagSamples };
 }
 
+/** Effective rank of a random-mode coupling (spec 03 §5.1). */
+export interface CouplingRank {
+  /** PR^D = (sum D^2)^2 / sum D^4 of the spectrum, and rho = PR^D / N. */
+  PRD: number;
+  rho: number;
+  /** PR_J = (sum sigma^2)^2 / sum sigma^4 of the built J (singular values sigma), and PR_J / N (-> 1 / (2 + 1/rho)). */
+  PRJ: number;
+  PRJperN: number;
+}
+
 export interface NetworkRun {
   seed: number;
   /** Sample times (time units from the start of the run). */
@@ -62,6 +73,8 @@ export interface NetworkRun {
   overlap: number[][];
   /** Variance across units of the time-averaged x_i (spec 01 §7). */
   temporalMeanVariance: number;
+  /** randomMode only: the effective rank of the spectrum and of the J that was built (spec 03 §5.1). */
+  couplingRank?: CouplingRank;
   stats: {
     variance: BlockEstimate;
     mean: BlockEstimate;
@@ -112,8 +125,7 @@ const yieldToEventLoop = () => new Promise<void>((r) => setTimeout(r, 0));
 
 /** Simulate every network of the spec (seeds seed .. seed + networks - 1). */
 export async function simulateSpec(spec: Spec, opts: RunOptions = {}): Promise<SimulationResult> {
-  if (spec.model.kind === 'multiregion') throw new Error('dmftlab: model kind multiregion: simulation is not implemented yet');
-  if (spec.model.kind === 'randomMode') throw new Error('dmftlab: model kind randomMode: simulation is not implemented yet');
+  if (spec.model.kind === 'multiregion') throw new Error('dmftlab: model kind multiregion: simulateSpec runs single-population models; use simulateMultiregionSpec');
   const t0 = performance.now();
   const plan = planSteps(spec);
   const K = spec.simulation.networks;
@@ -209,8 +221,7 @@ export async function runSetup(spec: Spec, requested?: number): Promise<{ varian
 }
 
 export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: StepPlan): NetworkHandle {
-  if (spec.model.kind === 'multiregion') throw new Error('dmftlab: model kind multiregion: simulation is not implemented yet');
-  if (spec.model.kind === 'randomMode') throw new Error('dmftlab: model kind randomMode: simulation is not implemented yet');
+  if (spec.model.kind === 'multiregion') throw new Error('dmftlab: model kind multiregion: buildNetwork builds single-population models');
   const { arena, exports: wasm } = kernel;
   const mark = arena.mark();
   try {
@@ -258,7 +269,14 @@ export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: Ste
     new Uint8Array(kernel.memory.buffer, ctx.ptr, arena.used - ctx.ptr).fill(0);
 
     // network
-    if (J) {
+    let couplingRank: CouplingRank | undefined;
+    if (J && model.kind === 'randomMode') {
+      // J = (U D) V^T (+ overlaps, gains), spec 03 §5.1, built in JS on its own RNG streams; its effective rank
+      buildRandomModeCoupling(model, seed, J.view(), ld);
+      const emp = empiricalRankOfJ(J.view(), N, ld);
+      const er = effectiveRank(randomModeSpectrum(model), N);
+      couplingRank = { PRD: er.PRD, rho: er.rho, PRJ: emp.PR, PRJperN: emp.ratio };
+    } else if (J) {
       const fill = f32 ? wasm.gaussMatrixF32 : wasm.gaussMatrixF64;
       fill(J.ptr, N, ld, 0, N, seedLo, seedHi, STREAM_J, model.g / Math.sqrt(N));
     }
@@ -409,6 +427,7 @@ export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: Ste
           final: { mean: f1 / N, variance: f2 / N - (f1 / N) ** 2 },
           overlap,
           temporalMeanVariance,
+          ...(couplingRank ? { couplingRank } : {}),
           stats: {
             variance: blockEstimate(variance, B),
             mean: blockEstimate(mean, B),

@@ -5,8 +5,13 @@ import { solveRandom } from './scs.js';
 import { solveLowRank } from './lowrank.js';
 import { averagerFor } from './averagers.js';
 import { solveMultiregion } from './multiregion/solve.js';
+import { solveRandomMode } from './random-mode/solve.js';
 
-export type TheoryResult = ReturnType<typeof solveRandom> | ReturnType<typeof solveLowRank> | ReturnType<typeof solveMultiregion>;
+export type TheoryResult =
+  | ReturnType<typeof solveRandom>
+  | ReturnType<typeof solveLowRank>
+  | ReturnType<typeof solveMultiregion>
+  | ReturnType<typeof solveRandomMode>;
 
 /**
  * Solve with the Gaussian averages in Wasm (when the kernel is up); residuals of low-rank solutions are
@@ -15,9 +20,10 @@ export type TheoryResult = ReturnType<typeof solveRandom> | ReturnType<typeof so
 export function solveSpec(spec: Spec): TheoryResult {
   const m = spec.model;
   if (m.kind === 'multiregion') return solveMultiregion(m, spec);
-  if (m.kind === 'randomMode') throw new Error('dmftlab: model kind randomMode: theory is not implemented yet');
   const averager = averagerFor(getPhi(m.phi), spec.theory.quadrature);
   switch (m.kind) {
+    case 'randomMode':
+      return solveRandomMode(m, spec.theory, { averager });
     case 'random':
       return solveRandom(m, spec.theory, { averager });
     case 'lowrank':

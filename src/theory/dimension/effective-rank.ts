@@ -100,45 +100,5 @@ export function couplingRankLimit(rho: number): number {
   return 1 / (2 + 1 / rho);
 }
 
-/**
- * Dense random-mode coupling matrix J = (U ⊙ D) V^T, row-major N x N, u_a, v_a with i.i.d. N(0, 1/N) entries
- * from `gaussian` (a standard-normal generator supplied by the caller; U column by column, then V).
- */
-export function randomModeMatrix(D: ArrayLike<number>, N: number, gaussian: () => number): Float64Array {
-  const P = D.length;
-  const s = 1 / Math.sqrt(N);
-  const U = new Float64Array(N * P);
-  const V = new Float64Array(N * P);
-  for (let a = 0; a < P; a++) for (let i = 0; i < N; i++) U[i * P + a] = s * D[a] * gaussian();
-  for (let a = 0; a < P; a++) for (let i = 0; i < N; i++) V[i * P + a] = s * gaussian();
-  const J = new Float64Array(N * N);
-  for (let i = 0; i < N; i++) {
-    for (let j = 0; j < N; j++) {
-      let t = 0;
-      for (let a = 0; a < P; a++) t += U[i * P + a] * V[j * P + a];
-      J[i * N + j] = t;
-    }
-  }
-  return J;
-}
-
-/**
- * Effective rank of a given N x N matrix per unit: PR_J/N = (sum sigma^2)^2 / (N sum sigma^4) with
- * sum sigma^2 = Tr(J J^T) and sum sigma^4 = ||J J^T||_F^2 (no SVD needed). O(N^3).
- */
-export function couplingRank(J: Float64Array, N: number): number {
-  if (J.length !== N * N) throw new RangeError(`couplingRank: J must have N^2 = ${N * N} entries (got ${J.length})`);
-  let tr = 0;
-  let fro = 0;
-  for (let i = 0; i < N; i++) {
-    for (let k = i; k < N; k++) {
-      let t = 0;
-      for (let j = 0; j < N; j++) t += J[i * N + j] * J[k * N + j];
-      if (k === i) {
-        tr += t;
-        fro += t * t;
-      } else fro += 2 * t * t;
-    }
-  }
-  return (tr * tr) / (N * fro);
-}
+// The random-mode coupling itself, and the effective rank of a built J, are src/sim/random-mode.ts
+// (buildRandomModeCoupling, empiricalRankOfJ): one construction, shared by the simulation and the tests.
