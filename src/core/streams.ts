@@ -18,6 +18,11 @@
  * | 2^24 + t, t >= 8      | initial condition x0 of trial t (no clash with 16 + c)| i         |
  *
  * Every stream below 8 is assigned. Add new ones here and in docs/ARCHITECTURE.md together.
+ *
+ * Theory code also draws from Philox for start points, not for networks: the multiregion fixed-point
+ * search (src/theory/multiregion/currents.ts, default stream 4) and its eigenvalue perturbation (stream 5).
+ * They share numbers with the random-mode draws but are never combined with them in one computation, so
+ * no draw of a network is reused; give them their own streams if that changes.
  */
 
 /** chi_ij = gaussian(seed, STREAM_J, i*N + j) (unpadded index). */
