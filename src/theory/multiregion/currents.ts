@@ -275,7 +275,7 @@ export function robustEigenvalues(M: number[][]): { eigenvalues: Complex[]; meth
       // next attempt
     }
   }
-  const rng = new Rng(0, 5); // stream 5: unassigned in src/core/streams.ts
+  const rng = new Rng(0, 5); // stream 5 (theory-side use; see the note in src/core/streams.ts)
   for (let attempt = 0; attempt < 3; attempt++) {
     const Mp = M.map((row) => row.map((x) => x + 1e-12 * scale * (2 * rng.uniform() - 1)));
     try {
@@ -402,7 +402,7 @@ export interface FindFixedPointsOptions {
   count?: number;
   /** Initial currents uniform in [-range, range] entrywise (default 1000, the reference choice). */
   range?: number;
-  /** RNG seed (integer in [0, 2^53)) and Philox stream (default 0 and 4; stream 4 was unassigned in src/core/streams.ts). */
+  /** RNG seed (integer in [0, 2^53)) and Philox stream (default 0 and 4: a theory-side use of stream 4; see the note in src/core/streams.ts). */
   seed?: number;
   stream?: number;
   /** Explicit initial conditions instead of random ones. */
