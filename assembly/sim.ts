@@ -52,6 +52,11 @@ const C_BAR = 36; // barrier: i32 words count, generation, abort request, 2 abor
 const C_SCR = 37; // per-thread scratch, 64 f64 each (kappa)
 const C_GSCALE = 38; // multiplier of the dense part (1 = as built)
 const C_XSQ = 39; // per-unit sum of sampled x^2 (0 = none)
+const C_COV = 40; // block covariance sums: nCovBlocks x N x LD f64, lower triangle of sum a a^T (0 = none)
+const C_COVSUM = 41; // block sums of a: nCovBlocks x LD f64
+const C_COVSPB = 42; // samples per covariance block
+const C_COVNB = 43; // number of covariance blocks
+const C_COVVAR = 44; // a = x (0) or a = phi(x) (1)
 
 // @ts-ignore: decorator
 @inline
@@ -194,6 +199,50 @@ function reduceSample(ctx: usize, sample: i32, kap: usize): void {
   for (let r = 0; r < R; r++) store<f64>(sk + (<usize>r << 3), load<f64>(kap + (<usize>r << 3)));
 }
 
+// Covariance of the sample (spec 03 §4): for own rows i, block b: S_b[i][j] += a_i a_j for j <= i, and the
+// block sum of a_i. Runs after the sample's barrier, so a (the history slot of x, or the phi buffer that
+// phase A filled) is complete for every unit; nothing here feeds back into the dynamics.
+function accumulateCovariance(ctx: usize, sample: i32, par: i32, i0: i32, i1: i32): void {
+  const cov = cp(ctx, C_COV);
+  if (cov == 0) return;
+  const b = sample / ci(ctx, C_COVSPB);
+  if (b >= ci(ctx, C_COVNB)) return;
+  const N = ci(ctx, C_N);
+  const ld = ci(ctx, C_LD);
+  const phi = ci(ctx, C_COVVAR);
+  const f32 = ci(ctx, C_F32);
+  let a: usize;
+  if (phi) a = cp(ctx, par ? C_T1 : C_T0);
+  else a = cp(ctx, C_HIST) + (<usize>((sample % ci(ctx, C_H)) * ld) << 3);
+  const aF32 = phi && f32;
+  const sb = cov + (<usize>b * <usize>N * <usize>ld << 3);
+  const ms = cp(ctx, C_COVSUM) + (<usize>(b * ld) << 3);
+  for (let i = i0; i < i1; i++) {
+    const ai: f64 = aF32 ? <f64>load<f32>(a + (<usize>i << 2)) : load<f64>(a + (<usize>i << 3));
+    const row = sb + (<usize>i * <usize>ld << 3);
+    const mp = ms + (<usize>i << 3);
+    store<f64>(mp, load<f64>(mp) + ai);
+    const n = i + 1;
+    let j = 0;
+    if (aF32) {
+      for (; j < n; j++) {
+        const p = row + (<usize>j << 3);
+        store<f64>(p, load<f64>(p) + ai * <f64>load<f32>(a + (<usize>j << 2)));
+      }
+    } else {
+      const av = f64x2.splat(ai);
+      for (; j + 2 <= n; j += 2) {
+        const p = row + (<usize>j << 3);
+        v128.store(p, f64x2.add(v128.load(p), f64x2.mul(av, v128.load(a + (<usize>j << 3)))));
+      }
+      for (; j < n; j++) {
+        const p = row + (<usize>j << 3);
+        store<f64>(p, load<f64>(p) + ai * load<f64>(a + (<usize>j << 3)));
+      }
+    }
+  }
+}
+
 // Phase B for rows [i0, i1): kappa, J t, and the integrator stage update.
 function phaseB(ctx: usize, par: i32, stage: i32, tid: i32, i0: i32, i1: i32, sample: i32): void {
   const N = ci(ctx, C_N);
@@ -213,6 +262,7 @@ function phaseB(ctx: usize, par: i32, stage: i32, tid: i32, i0: i32, i1: i32, sa
   }
   if (sample >= 0 && tid == 0) reduceSample(ctx, sample, kap);
   if (i1 <= i0) return;
+  if (sample >= 0) accumulateCovariance(ctx, sample, par, i0, i1);
 
   const t = cp(ctx, par ? C_T1 : C_T0);
   const y = cp(ctx, C_Y);

@@ -74,6 +74,7 @@ const RUNS: [string, string][] = [
   ['theory', 'multiregion'],
   ['theory', 'randomMode'],
   ['simulate', 'randomMode'],
+  ['simulate', 'random+dimension'],
   ['simulate', 'multiregion'],
   ['compare', 'multiregion'],
   ['simulate', 'random'],
@@ -93,7 +94,10 @@ function specFile(name: string): string {
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 function cli(cmd: string, spec: string): { [k: string]: Json } {
-  const r = spawnSync(process.execPath, ['bin/dmftlab.js', cmd, specFile(spec), '--quiet'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  // a spec name ending in "+dimension" runs with --dimension x (the dimension fields of spec 03 §4)
+  const [name, flag] = spec.split('+');
+  const extra = flag === 'dimension' ? ['--dimension', 'x'] : [];
+  const r = spawnSync(process.execPath, ['bin/dmftlab.js', cmd, specFile(name), '--quiet', ...extra], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.signal, null, `${cmd} ${spec}: killed (timeout?)`);
   assert.equal(r.status, 0, `${cmd} ${spec}: exit ${r.status}\n${r.stderr}`);
   return JSON.parse(r.stdout);

@@ -22,6 +22,8 @@ options:
   --threads N      worker threads for simulations (default: the number of cores; results are
                    bitwise identical for any N)
   --variant V      wasm-simd-threads | wasm-simd | js (default: the fastest this runtime supports)
+  --dimension A    simulate/compare: also estimate the dimension PR/N of A = x or phi from the
+                   covariance, in simulation.blocks blocks (spec 03 §4)
   --quiet          no progress on stderr
   --help, --version
 The spec format is documented in docs/SPEC.md.`;
@@ -37,6 +39,7 @@ interface Args {
   quick: boolean;
   threads?: number;
   variant?: Variant;
+  dimension?: 'x' | 'phi';
 }
 
 function parseArgs(argv: string[]): Args {
@@ -54,6 +57,10 @@ function parseArgs(argv: string[]): Args {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--threads: got ${v}; must be an integer in [1, 64]`);
       a.threads = n;
+    } else if (s === '--dimension') {
+      const v = argv[++k];
+      if (v !== 'x' && v !== 'phi') throw new UsageError(`--dimension: got ${v}; must be x or phi`);
+      a.dimension = v;
     } else if (s === '--variant') {
       const v = argv[++k];
       if (v !== 'wasm-simd-threads' && v !== 'wasm-simd' && v !== 'js') {
@@ -139,13 +146,13 @@ export async function main(argv: string[]): Promise<number> {
     let out: unknown;
     switch (args.cmd) {
       case 'simulate':
-        out = await simulate(await readSpec(args.file), { signal: ac.signal, onProgress, threads: args.threads });
+        out = await simulate(await readSpec(args.file), { signal: ac.signal, onProgress, threads: args.threads, dimension: args.dimension });
         break;
       case 'theory':
         out = await solve(await readSpec(args.file));
         break;
       case 'compare':
-        out = await compare(await readSpec(args.file), { signal: ac.signal, onProgress, threads: args.threads });
+        out = await compare(await readSpec(args.file), { signal: ac.signal, onProgress, threads: args.threads, dimension: args.dimension });
         break;
       case 'validate':
         out = parseSpec(await readSpec(args.file));

@@ -40,6 +40,11 @@ export const Slot = {
   SCR: 37,
   GSCALE: 38,
   XSQ: 39,
+  COV: 40,
+  COVSUM: 41,
+  COVSPB: 42,
+  COVNB: 43,
+  COVVAR: 44,
 } as const;
 export const CONTEXT_SLOTS = 48;
 

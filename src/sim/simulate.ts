@@ -9,6 +9,7 @@ import { newKernel, newJsKernel, type Kernel } from '../core/wasm.js';
 import { Slot, CONTEXT_SLOTS, REDUCE_BLOCK, padded } from './layout.js';
 import { STREAM_J, STREAM_INIT } from '../core/streams.js';
 import { lowRankVectors } from './lowrank-vectors.js';
+import { dimensionFromBlocks, type DimensionEstimate } from './dimension.js';
 import { buildRandomModeCoupling, empiricalRankOfJ, effectiveRank, randomModeSpectrum } from './random-mode.js';
 import { blockEstimate, combineNetworks, type Estimate, type BlockEstimate } from '../stats.js';
 import { getPool, type Pool } from '../core/pool.js';
@@ -25,6 +26,13 @@ export interface RunOptions {
    * registered in JS, run on the calling thread (diagnostics.variantReason says why).
    */
   threads?: number;
+  /**
+   * Also estimate the dimension of activity (spec 03 §4): the kernel accumulates the covariance of x (or of
+   * phi(x)) in `simulation.blocks` blocks of the measurement window, without storing trajectories; each
+   * network then reports the cross-block PR/N with its jackknife SE and the naive PR/N. Costs N^2 / 2
+   * multiply-adds per sample and blocks x N^2 x 8 bytes of memory.
+   */
+  dimension?: 'x' | 'phi';
 }
 
 /** Step counts derived from the simulation settings. */
@@ -73,6 +81,8 @@ export interface NetworkRun {
   overlap: number[][];
   /** Variance across units of the time-averaged x_i (spec 01 §7). */
   temporalMeanVariance: number;
+  /** With the `dimension` run option: PR/N estimated from this network's activity (spec 03 §4). */
+  dimension?: DimensionEstimate;
   /** randomMode only: the effective rank of the spectrum and of the J that was built (spec 03 §5.1). */
   couplingRank?: CouplingRank;
   stats: {
@@ -130,6 +140,12 @@ export async function simulateSpec(spec: Spec, opts: RunOptions = {}): Promise<S
   const plan = planSteps(spec);
   const K = spec.simulation.networks;
   const { variant, threads, reason } = await runSetup(spec, opts.threads);
+  if (opts.dimension && variant === 'js') {
+    throw new Error('dmftlab: dimension: the covariance is accumulated by the Wasm kernel; the js variant has none (use wasm-simd or wasm-simd-threads)');
+  }
+  if (opts.dimension && opts.dimension !== 'x' && opts.dimension !== 'phi') {
+    throw new RangeError(`dmftlab: dimension: got ${JSON.stringify(opts.dimension)}; must be "x" or "phi"`);
+  }
   const kernel = variant === 'js' ? newJsKernel() : await newKernel();
   const pool = variant === 'wasm-simd-threads' ? await getPool(threads) : null;
   const runs: NetworkRun[] = [];
@@ -137,7 +153,7 @@ export async function simulateSpec(spec: Spec, opts: RunOptions = {}): Promise<S
     for (let k = 0; k < K; k++) {
       const progress = opts.onProgress ? (f: number) => opts.onProgress!((k + f) / K) : undefined;
       const workers = pool ? { pool, threads } : null;
-      runs.push(await runNetwork(kernel, spec, spec.seed + k, plan, { signal: opts.signal, onProgress: progress }, workers));
+      runs.push(await runNetwork(kernel, spec, spec.seed + k, plan, { signal: opts.signal, onProgress: progress, dimension: opts.dimension }, workers));
     }
   } finally {
     pool?.release(kernel);
@@ -220,7 +236,7 @@ export async function runSetup(spec: Spec, requested?: number): Promise<{ varian
   return { variant: s.variant, threads: requested ?? s.threads, reason: '' };
 }
 
-export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: StepPlan): NetworkHandle {
+export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: StepPlan, extra: { dimension?: 'x' | 'phi' } = {}): NetworkHandle {
   if (spec.model.kind === 'multiregion') throw new Error('dmftlab: model kind multiregion: buildNetwork builds single-population models');
   const { arena, exports: wasm } = kernel;
   const mark = arena.mark();
@@ -266,6 +282,12 @@ export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: Ste
     const trace = arena.f64(nS * Math.max(1, nTr));
     const bar = arena.i32(16);
     const scr = arena.f64(64 * MAX_THREADS); // 64 f64 of kappa scratch per thread (assembly/sim.ts: scr + tid * 64)
+    // block covariance sums for the dimension (spec 03 §4): simulation.blocks blocks of equal length
+    const covBlocks = extra.dimension ? sim.blocks : 0;
+    const covSpb = covBlocks ? Math.floor(nS / covBlocks) : 0;
+    if (extra.dimension && covSpb < 1) throw new RangeError(`dmftlab: dimension: ${nS} samples cannot fill ${covBlocks} blocks (simulation.blocks); raise tMeasure`);
+    const cov = covBlocks ? arena.f64(covBlocks * N * ld) : null;
+    const covSum = covBlocks ? arena.f64(covBlocks * ld) : null;
     new Uint8Array(kernel.memory.buffer, ctx.ptr, arena.used - ctx.ptr).fill(0);
 
     // network
@@ -353,6 +375,11 @@ export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: Ste
     c[Slot.SCR] = scr.ptr;
     c[Slot.GSCALE] = 1;
     c[Slot.XSQ] = 0;
+    c[Slot.COV] = cov ? cov.ptr : 0;
+    c[Slot.COVSUM] = covSum ? covSum.ptr : 0;
+    c[Slot.COVSPB] = covSpb;
+    c[Slot.COVNB] = covBlocks;
+    c[Slot.COVVAR] = extra.dimension === 'phi' ? 1 : 0;
 
     const workPerStep = (dense ? N * N : N * (2 * R + 4)) * { euler: 1, heun: 2, rk4: 4 }[sim.method];
     return {
@@ -428,6 +455,7 @@ export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: Ste
           overlap,
           temporalMeanVariance,
           ...(couplingRank ? { couplingRank } : {}),
+          ...(cov && covSum ? { dimension: dimensionFromBlocks(cov.view(), covSum.view(), N, ld, covBlocks, covSpb, extra.dimension!) } : {}),
           stats: {
             variance: blockEstimate(variance, B),
             mean: blockEstimate(mean, B),
@@ -460,7 +488,7 @@ export async function runNetwork(
   workers: { pool: Pool; threads: number } | null = null,
 ): Promise<NetworkRun> {
   const t0 = performance.now();
-  const net = buildNetwork(kernel, spec, seed, plan);
+  const net = buildNetwork(kernel, spec, seed, plan, { dimension: opts.dimension });
   const signal = opts.signal;
   const onAbort = () => net.requestAbort();
   try {

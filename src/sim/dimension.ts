@@ -1,0 +1,106 @@
+/**
+ * Dimension of activity from a simulation (spec 03 §4): the participation ratio PR = (Tr C)^2 / Tr(C^2) of
+ * the covariance of x (or of phi(x)), from block covariance sums that the kernel accumulates without
+ * storing trajectories (assembly/sim.ts, accumulateCovariance: per block b, the lower triangle of
+ * S_b = sum_t a(t) a(t)^T and the block sum of a).
+ *
+ *   naive (§4.2):        C-hat over all samples; PR_naive = (Tr C-hat)^2 / Tr(C-hat^2), biased low by
+ *                        estimation noise (Tr C-hat^2 picks up N^2 noise terms);
+ *   cross-block (§4.3):  C_b = S_b / n - m m^T with the pooled mean m; T = mean_b Tr C_b,
+ *                        G = mean over b != b' of Tr(C_b C_b'); PR_cross / N = T^2 / (N G); the noise of
+ *                        different blocks does not multiply, so it is unbiased for independent blocks;
+ *   jackknife:           PR_(-b) from the other B - 1 blocks, SE^2 = (B - 1)/B sum_b (PR_(-b) - mean)^2.
+ *
+ * Everything goes through the B x B Gram matrix G_bb' = Tr(C_b C_b') (one pass over the B lower triangles
+ * per pair); no N^2 x N^2 object is formed. The leave-one-out replicates keep the pooled mean of all
+ * blocks (its effect is O(1/T), spec 03 §4.3).
+ */
+
+export interface DimensionEstimate {
+  /** Which activity: 'x' or 'phi'. */
+  variable: 'x' | 'phi';
+  /** Cross-block estimate PR/N (unbiased for independent blocks) and its jackknife SE. */
+  prCross: number;
+  prCrossSE: number;
+  /** Naive estimate PR/N over all samples (biased low; for reference). */
+  prNaive: number;
+  /** Tr C / N: the single-unit variance (the DMFT's C^a(0); a check). */
+  variance: number;
+  /** Blocks and samples per block that went in. */
+  blocks: number;
+  samplesPerBlock: number;
+}
+
+/**
+ * Estimates from the kernel's sums: `S` holds B blocks of N rows of stride `ld` (lower triangles of
+ * sum a a^T), `sums` holds B rows of stride `ld` (block sums of a); each block has `n` samples.
+ */
+export function dimensionFromBlocks(S: Float64Array, sums: Float64Array, N: number, ld: number, B: number, n: number, variable: 'x' | 'phi'): DimensionEstimate {
+  if (B < 2) throw new RangeError(`dmftlab: dimension: need at least 2 covariance blocks (simulation.blocks), got ${B}`);
+  if (n < 1) throw new RangeError('dmftlab: dimension: the blocks hold no samples (raise simulation.tMeasure)');
+  // pooled mean over all blocks
+  const m = new Float64Array(N);
+  for (let b = 0; b < B; b++) for (let i = 0; i < N; i++) m[i] += sums[b * ld + i];
+  for (let i = 0; i < N; i++) m[i] /= B * n;
+  // C_b = S_b / n - m m^T (lower triangles), stored row by row
+  const C: Float64Array[] = [];
+  const tr = new Float64Array(B);
+  for (let b = 0; b < B; b++) {
+    const c = new Float64Array((N * (N + 1)) / 2);
+    let k = 0;
+    const base = b * N * ld;
+    for (let i = 0; i < N; i++) {
+      const row = base + i * ld;
+      for (let j = 0; j <= i; j++) c[k++] = S[row + j] / n - m[i] * m[j];
+      tr[b] += c[k - 1];
+    }
+    C.push(c);
+  }
+  // Gram matrix G_bb' = Tr(C_b C_b') = sum_i diag products + 2 sum_{i > j} off-diagonal products
+  const G = new Float64Array(B * B);
+  for (let b = 0; b < B; b++) {
+    for (let e = b; e < B; e++) {
+      const x = C[b];
+      const y = C[e];
+      let diag = 0;
+      let off = 0;
+      let k = 0;
+      for (let i = 0; i < N; i++) {
+        for (let j = 0; j < i; j++, k++) off += x[k] * y[k];
+        diag += x[k] * y[k];
+        k++;
+      }
+      G[b * B + e] = G[e * B + b] = diag + 2 * off;
+    }
+  }
+  const cross = (keep: (b: number) => boolean) => {
+    let t = 0;
+    let g = 0;
+    let nb = 0;
+    for (let b = 0; b < B; b++) {
+      if (!keep(b)) continue;
+      nb++;
+      t += tr[b];
+      for (let e = 0; e < B; e++) if (e !== b && keep(e)) g += G[b * B + e];
+    }
+    t /= nb;
+    g /= nb * (nb - 1);
+    return (t * t) / (N * g);
+  };
+  const prCross = cross(() => true);
+  let prCrossSE = NaN;
+  if (B >= 3) {
+    const reps = Array.from({ length: B }, (_, b) => cross((e) => e !== b));
+    const mean = reps.reduce((a, v) => a + v, 0) / B;
+    prCrossSE = Math.sqrt(((B - 1) / B) * reps.reduce((a, v) => a + (v - mean) ** 2, 0));
+  }
+  let trAll = 0;
+  let gAll = 0;
+  for (let b = 0; b < B; b++) {
+    trAll += tr[b];
+    for (let e = 0; e < B; e++) gAll += G[b * B + e];
+  }
+  trAll /= B;
+  gAll /= B * B;
+  return { variable, prCross, prCrossSE, prNaive: (trAll * trAll) / (N * gAll), variance: trAll / N, blocks: B, samplesPerBlock: n };
+}
