@@ -104,7 +104,9 @@ function serve(isolated) {
   return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, origin: `http://127.0.0.1:${server.address().port}` })));
 }
 
-const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
+// unref'd: a file's time-limit timer must not keep the process alive after the run (it did, for up to
+// the 600 s limit after the last file, which doubled CI's wall time)
+const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms).unref());
 const indent = (s, p = '# ') => String(s).trimEnd().replace(/^/gm, p);
 
 /** One lane: its own browser (relaunched after a file hangs), files one after another. */
