@@ -26,6 +26,8 @@
 // through the return value.
 
 // context slots (f64 each)
+import { cf, ci, cp } from "./context";
+
 const C_P = 0;
 const C_NT = 1;
 const C_BW = 2; // window in steps: lo_k = max(0, k - bw); bw >= Nt - 1 means no window
@@ -63,18 +65,6 @@ const HALF_PI: f64 = 1.5707963267948966;
 const PIO2_HI: f64 = 1.5707963267948966;
 const PIO2_LO: f64 = 6.123233995736766e-17;
 
-// @ts-ignore: decorator
-@inline function cf(ctx: usize, slot: i32): f64 {
-  return load<f64>(ctx + (<usize>slot << 3));
-}
-// @ts-ignore: decorator
-@inline function ci(ctx: usize, slot: i32): i32 {
-  return <i32>load<f64>(ctx + (<usize>slot << 3));
-}
-// @ts-ignore: decorator
-@inline function cp(ctx: usize, slot: i32): usize {
-  return <usize>load<f64>(ctx + (<usize>slot << 3));
-}
 // @ts-ignore: decorator
 @inline function ld(base: usize, idx: i32): f64 {
   return load<f64>(base + (<usize>idx << 3));

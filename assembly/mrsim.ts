@@ -35,6 +35,7 @@
 import { phiVecF64, dphiVecF64 } from "./phi";
 import { matvecF64, matvecF32, matvecMultiF64, matvecMultiF32, blockDots } from "./linalg";
 import { barrier, BLOCK } from "./sim";
+import { cf, ci, cp } from "./context";
 
 // context slots (f64 each); vectors of a region have stride LD (padded length), region a at a * LD
 const C_P = 0;
@@ -93,21 +94,6 @@ const C_MAXT = 52; // threads the scratch holds
 const C_NX = 53; // cross-region matrices (coupling 1), stored after the P within-region ones
 const C_XPAIR = 54; // NX pairs (receiver a, sender b), in the order y^a accumulates them
 
-// @ts-ignore: decorator
-@inline
-function cf(ctx: usize, slot: i32): f64 {
-  return load<f64>(ctx + (<usize>slot << 3));
-}
-// @ts-ignore: decorator
-@inline
-function ci(ctx: usize, slot: i32): i32 {
-  return <i32>load<f64>(ctx + (<usize>slot << 3));
-}
-// @ts-ignore: decorator
-@inline
-function cp(ctx: usize, slot: i32): usize {
-  return <usize>load<f64>(ctx + (<usize>slot << 3));
-}
 // @ts-ignore: decorator
 @inline
 function at(p: usize, k: i32): usize {

@@ -8,6 +8,7 @@
 
 import { phiVecF64, phiVecF64toF32 } from "./phi";
 import { matvecF64, matvecF32, blockDots } from "./linalg";
+import { cf, ci, cp } from "./context";
 
 export const BLOCK: i32 = 256;
 
@@ -58,21 +59,6 @@ const C_COVSPB = 42; // samples per covariance block
 const C_COVNB = 43; // number of covariance blocks
 const C_COVVAR = 44; // a = x (0) or a = phi(x) (1)
 
-// @ts-ignore: decorator
-@inline
-function cf(ctx: usize, slot: i32): f64 {
-  return load<f64>(ctx + (<usize>slot << 3));
-}
-// @ts-ignore: decorator
-@inline
-function ci(ctx: usize, slot: i32): i32 {
-  return <i32>load<f64>(ctx + (<usize>slot << 3));
-}
-// @ts-ignore: decorator
-@inline
-function cp(ctx: usize, slot: i32): usize {
-  return <usize>load<f64>(ctx + (<usize>slot << 3));
-}
 
 // JS-evaluated phi for user-registered nonlinearities: dst[k] = phi(src[k]), k < n; f32 = 1 stores f32.
 @external("env", "phiCustom")
