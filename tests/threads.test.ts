@@ -61,7 +61,9 @@ for (const how of ['terminate', 'throw'] as const) {
     const run = simulateSpec(spec, { threads: 2 }); // tens of seconds of work
     setTimeout(async () => void (await getPool(2)).kill(1, how), 300);
     const t0 = performance.now();
-    await assert.rejects(run, how === 'terminate' ? /dmftlab: worker 1 (exited with code \d+|was terminated) during a run/ : /dmftlab: worker 1 threw: worker crash requested by a test/);
+    // "during a run" only when a chunk was in flight at that instant; between chunks the pool is marked
+    // broken and the next chunk's call rejects with the same message (seen under load in Deno)
+    await assert.rejects(run, how === 'terminate' ? /dmftlab: worker 1 (exited with code \d+|was terminated)( during a run)?$/ : /dmftlab: worker 1 threw: worker crash requested by a test/);
     assert.ok(performance.now() - t0 < 5000, 'the rejection came promptly');
     // the next call gets a fresh pool and the same numbers as one thread
     const small = parseSpec({ dmftlab: 1, seed: 2, model: { kind: 'random', N: 600, g: 2, phi: 'tanh' }, simulation: { tBurn: 2, tMeasure: 4, blocks: 4 } });
