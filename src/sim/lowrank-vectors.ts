@@ -19,6 +19,7 @@
  * eigendecomposition, below -1e-10 times the largest |eigenvalue|) is rejected with a
  * `CovarianceError` naming `model.cov`.
  */
+import { symmetricEigen } from '../math/symmetric-eigen.js';
 import type { LowRankModel } from '../spec/types.js';
 import { gaussFill } from '../core/rng.js';
 import { lowRankStream } from '../core/streams.js';
@@ -118,47 +119,11 @@ export function covarianceMatrix(model: LowRankModel): number[][] {
 }
 
 /**
- * Eigenvalues (ascending) of a symmetric matrix by cyclic Jacobi rotations. Accurate to a few ulp
- * of the largest |eigenvalue|; meant for the small (2R+1)-sized covariances.
+ * Eigenvalues (ascending) of a symmetric matrix by cyclic Jacobi rotations (src/math/symmetric-eigen.ts).
+ * Accurate to a few ulp of the largest |eigenvalue|; meant for the small (2R+1)-sized covariances.
  */
 export function symmetricEigenvalues(A: number[][]): number[] {
-  const n = A.length;
-  const a = A.map((row) => row.slice());
-  for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    let total = 0;
-    for (let p = 0; p < n; p++) {
-      for (let q = 0; q < n; q++) {
-        total += a[p][q] * a[p][q];
-        if (p !== q) off += a[p][q] * a[p][q];
-      }
-    }
-    if (off <= 1e-32 * total || off === 0) break;
-    for (let p = 0; p < n - 1; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p][q];
-        if (apq === 0) continue;
-        // rotation angle that zeroes a[p][q]: tan(phi) = t, the smaller root of t^2 + 2 theta t - 1 = 0
-        const theta = (a[q][q] - a[p][p]) / (2 * apq);
-        const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k][p];
-          const akq = a[k][q];
-          a[k][p] = c * akp - s * akq;
-          a[k][q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p][k];
-          const aqk = a[q][k];
-          a[p][k] = c * apk - s * aqk;
-          a[q][k] = s * apk + c * aqk;
-        }
-      }
-    }
-  }
-  return a.map((row, i) => row[i]).sort((x, y) => x - y);
+  return symmetricEigen(A).values;
 }
 
 export interface PsdReport {
