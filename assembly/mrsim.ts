@@ -31,11 +31,18 @@
 //   in JS (code -1): central difference with h = 1e-5 max(1, |x|), relative error ~1e-10), and the lagged
 //   products (1/N) sum_i x_i(s) x_i(s - lag) from a history ring buffer; the P^2 currents p and S;
 //   traces of chosen (region, index) units; per-unit sums of x (and of x^2 when XSQ != 0).
+// With COV != 0 also the block covariance sums of the whole state (as assembly/sim.ts; spec 03 §4): phase A
+// copies a = x or phi(x) of its own rows of every region into the sample-parity vector COVVEC (unit
+// (a, i) at a N + i; phi as the f64 rates r, also in f32 mode), and phase B, after the barrier, adds
+// a a^T to its own rows a N + [i0, i1) of block sample / COVSPB (covarianceRows, assembly/covariance.ts).
+// COVVEC alternates by sample parity: a thread writes sample s + 2's vector only after the barrier of
+// sample s + 1, which every thread reaches only after reading sample s's.
 
 import { phiVecF64, dphiVecF64 } from "./phi";
 import { matvecF64, matvecF32, matvecMultiF64, matvecMultiF32, blockDots } from "./linalg";
 import { barrier, BLOCK } from "./sim";
 import { cf, ci, cp } from "./context";
+import { covarianceRows } from "./covariance";
 
 // context slots (f64 each); vectors of a region have stride LD (padded length), region a at a * LD
 const C_P = 0;
@@ -93,6 +100,14 @@ const C_SCRW = 51;
 const C_MAXT = 52; // threads the scratch holds
 const C_NX = 53; // cross-region matrices (coupling 1), stored after the P within-region ones
 const C_XPAIR = 54; // NX pairs (receiver a, sender b), in the order y^a accumulates them
+// dimension of activity (spec 03 §4) over all P N units, unit (a, i) at index a N + i: 0 = none
+const C_COV = 55; // block covariance sums: nCovBlocks x PN x CLD f64, lower triangle of sum a a^T
+const C_COVSUM = 56; // block sums of a: nCovBlocks x CLD f64
+const C_COVSPB = 57; // samples per covariance block
+const C_COVNB = 58; // number of covariance blocks
+const C_COVVAR = 59; // a = x (0) or a = phi(x) (1)
+const C_COVVEC = 60; // a of the sample, two parities (sample & 1) x CLD f64, filled in phase A
+const C_COVLD = 61; // CLD: row stride of the sums (P N padded to a multiple of 8)
 
 // @ts-ignore: decorator
 @inline
@@ -231,8 +246,37 @@ function phaseA(ctx: usize, srcBase: usize, par: i32, b0: i32, b1: i32, sample: 
     // partials of p^{ba} = (1/N) n^{ba} . phi(x^a) for every receiver b: vectors n^{ba} at (b P + a) LD,
     // outputs at ((b P + a) nB + block)
     blockDots(nv + (<usize>off << 3), P, P * ld, r, 0, N, BLOCK, b0, b1, P * nB, kpart + (<usize>(a * nB) << 3));
-    if (sample >= 0) observe(ctx, a, src, b0, b1, i0, i1, sample);
+    if (sample >= 0) {
+      observe(ctx, a, src, b0, b1, i0, i1, sample);
+      const cv = covarianceVector(ctx, sample);
+      if (cv) {
+        const va = cv + (<usize>(a * N) << 3);
+        const from = ci(ctx, C_COVVAR) ? r : src;
+        for (let i = i0; i < i1; i++) store<f64>(at(va, i), load<f64>(at(from, i)));
+      }
+    }
   }
+}
+
+// The vector a of sample `sample` (COVVEC of its parity), or 0 when no covariance block takes the sample.
+function covarianceVector(ctx: usize, sample: i32): usize {
+  if (cp(ctx, C_COV) == 0 || sample / ci(ctx, C_COVSPB) >= ci(ctx, C_COVNB)) return 0;
+  return cp(ctx, C_COVVEC) + (<usize>((sample & 1) * ci(ctx, C_COVLD)) << 3);
+}
+
+// Covariance of the sample (spec 03 §4) for this thread's rows a N + [i0, i1) of every region a: the
+// lower triangle of block b's sum of a a^T over all P N units, and the block sums of a. After the barrier,
+// so COVVEC is complete; nothing here feeds back into the dynamics.
+function accumulateCovariance(ctx: usize, sample: i32, i0: i32, i1: i32): void {
+  const a = covarianceVector(ctx, sample);
+  if (a == 0) return;
+  const P = ci(ctx, C_P);
+  const N = ci(ctx, C_N);
+  const cld = ci(ctx, C_COVLD);
+  const b = sample / ci(ctx, C_COVSPB);
+  const sb = cp(ctx, C_COV) + (<usize>b * <usize>(P * N) * <usize>cld << 3);
+  const ms = cp(ctx, C_COVSUM) + (<usize>(b * cld) << 3);
+  for (let r = 0; r < P; r++) covarianceRows(sb, cld, ms, a, 0, r * N + i0, r * N + i1);
 }
 
 // Reduce the sample's observable partials in block order and record p and S (thread 0).
@@ -325,6 +369,7 @@ function phaseB(ctx: usize, par: i32, stage: i32, tid: i32, i0: i32, i1: i32, sa
     }
   }
   if (i1 <= i0) return;
+  if (sample >= 0) accumulateCovariance(ctx, sample, i0, i1);
 
   const f32 = ci(ctx, C_F32);
   const coupling = ci(ctx, C_COUPLING);

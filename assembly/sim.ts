@@ -9,6 +9,7 @@
 import { phiVecF64, phiVecF64toF32 } from "./phi";
 import { matvecF64, matvecF32, blockDots } from "./linalg";
 import { cf, ci, cp } from "./context";
+import { covarianceRows } from "./covariance";
 
 export const BLOCK: i32 = 256;
 
@@ -186,8 +187,9 @@ function reduceSample(ctx: usize, sample: i32, kap: usize): void {
 }
 
 // Covariance of the sample (spec 03 §4): for own rows i, block b: S_b[i][j] += a_i a_j for j <= i, and the
-// block sum of a_i. Runs after the sample's barrier, so a (the history slot of x, or the phi buffer that
-// phase A filled) is complete for every unit; nothing here feeds back into the dynamics.
+// block sum of a_i (covarianceRows, assembly/covariance.ts). Runs after the sample's barrier, so a (the
+// history slot of x, or the phi buffer that phase A filled) is complete for every unit; nothing here feeds
+// back into the dynamics.
 function accumulateCovariance(ctx: usize, sample: i32, par: i32, i0: i32, i1: i32): void {
   const cov = cp(ctx, C_COV);
   if (cov == 0) return;
@@ -200,33 +202,8 @@ function accumulateCovariance(ctx: usize, sample: i32, par: i32, i0: i32, i1: i3
   let a: usize;
   if (phi) a = cp(ctx, par ? C_T1 : C_T0);
   else a = cp(ctx, C_HIST) + (<usize>((sample % ci(ctx, C_H)) * ld) << 3);
-  const aF32 = phi && f32;
   const sb = cov + (<usize>b * <usize>N * <usize>ld << 3);
-  const ms = cp(ctx, C_COVSUM) + (<usize>(b * ld) << 3);
-  for (let i = i0; i < i1; i++) {
-    const ai: f64 = aF32 ? <f64>load<f32>(a + (<usize>i << 2)) : load<f64>(a + (<usize>i << 3));
-    const row = sb + (<usize>i * <usize>ld << 3);
-    const mp = ms + (<usize>i << 3);
-    store<f64>(mp, load<f64>(mp) + ai);
-    const n = i + 1;
-    let j = 0;
-    if (aF32) {
-      for (; j < n; j++) {
-        const p = row + (<usize>j << 3);
-        store<f64>(p, load<f64>(p) + ai * <f64>load<f32>(a + (<usize>j << 2)));
-      }
-    } else {
-      const av = f64x2.splat(ai);
-      for (; j + 2 <= n; j += 2) {
-        const p = row + (<usize>j << 3);
-        v128.store(p, f64x2.add(v128.load(p), f64x2.mul(av, v128.load(a + (<usize>j << 3)))));
-      }
-      for (; j < n; j++) {
-        const p = row + (<usize>j << 3);
-        store<f64>(p, load<f64>(p) + ai * load<f64>(a + (<usize>j << 3)));
-      }
-    }
-  }
+  covarianceRows(sb, ld, cp(ctx, C_COVSUM) + (<usize>(b * ld) << 3), a, phi && f32, i0, i1);
 }
 
 // Phase B for rows [i0, i1): kappa, J t, and the integrator stage update.

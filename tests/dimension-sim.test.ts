@@ -5,26 +5,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dimensionFromBlocks } from '../src/sim/dimension.js';
+import { blockSums } from './block-sums.js';
 import { parseSpec } from '../src/spec/validate.js';
 import { simulateSpec } from '../src/sim/simulate.js';
 import { prFlow } from '../src/theory/dimension/pr.js';
 import { gaussian } from '../src/core/rng.js';
-
-/** Block sums (lower triangles and sums) of samples a[t][i], B blocks of n samples, row stride ld. */
-function blockSums(a: Float64Array[], N: number, ld: number, B: number, n: number) {
-  const S = new Float64Array(B * N * ld);
-  const sums = new Float64Array(B * ld);
-  for (let b = 0; b < B; b++) {
-    for (let t = b * n; t < (b + 1) * n; t++) {
-      const x = a[t];
-      for (let i = 0; i < N; i++) {
-        sums[b * ld + i] += x[i];
-        for (let j = 0; j <= i; j++) S[b * N * ld + i * ld + j] += x[i] * x[j];
-      }
-    }
-  }
-  return { S, sums };
-}
 
 test('estimators on independent Gaussian samples with a known spectrum: cross-block unbiased, naive biased low', () => {
   // x_i = sqrt(lambda_i) z_i with lambda_i = 1 / (1 + i / 10): PR = (sum lambda)^2 / sum lambda^2

@@ -76,6 +76,7 @@ const RUNS: [string, string][] = [
   ['simulate', 'randomMode'],
   ['simulate', 'random+dimension'],
   ['simulate', 'multiregion'],
+  ['simulate', 'multiregion+dimension'],
   ['compare', 'multiregion'],
   ['simulate', 'random'],
   ['simulate', 'rank1'],

@@ -1,8 +1,8 @@
 /**
  * Dimension of activity from a simulation (spec 03 §4): the participation ratio PR = (Tr C)^2 / Tr(C^2) of
  * the covariance of x (or of phi(x)), from block covariance sums that the kernel accumulates without
- * storing trajectories (assembly/sim.ts, accumulateCovariance: per block b, the lower triangle of
- * S_b = sum_t a(t) a(t)^T and the block sum of a).
+ * storing trajectories (assembly/sim.ts and, over all P N units of a multiregion network, assembly/mrsim.ts,
+ * accumulateCovariance: per block b, the lower triangle of S_b = sum_t a(t) a(t)^T and the block sum of a).
  *
  *   naive (§4.2):        C-hat over all samples; PR_naive = (Tr C-hat)^2 / Tr(C-hat^2), biased low by
  *                        estimation noise (Tr C-hat^2 picks up N^2 noise terms);
@@ -32,15 +32,34 @@ export interface DimensionEstimate {
 }
 
 /**
- * Estimates from the kernel's sums: `S` holds B blocks of N rows of stride `ld` (lower triangles of
+ * Estimates from the kernel's sums: `S` holds B blocks of `rows` rows of stride `ld` (lower triangles of
  * sum a a^T), `sums` holds B rows of stride `ld` (block sums of a); each block has `n` samples.
+ * `units` = [u0, u1) restricts the estimate to the covariance of those units (the diagonal block of the
+ * same sums, e.g. one region of a multiregion network: PR / (u1 - u0)); default all `rows` units.
  */
-export function dimensionFromBlocks(S: Float64Array, sums: Float64Array, N: number, ld: number, B: number, n: number, variable: 'x' | 'phi'): DimensionEstimate {
+export function dimensionFromBlocks(
+  S: Float64Array,
+  sums: Float64Array,
+  rows: number,
+  ld: number,
+  B: number,
+  n: number,
+  variable: 'x' | 'phi',
+  units: readonly [number, number] = [0, rows],
+): DimensionEstimate {
   if (B < 2) throw new RangeError(`dmftlab: dimension: need at least 2 covariance blocks (simulation.blocks), got ${B}`);
   if (n < 1) throw new RangeError('dmftlab: dimension: the blocks hold no samples (raise simulation.tMeasure)');
-  // pooled mean over all blocks
+  const [u0, u1] = units;
+  if (!(Number.isInteger(u0) && Number.isInteger(u1) && 0 <= u0 && u0 < u1 && u1 <= rows)) {
+    throw new RangeError(`dmftlab: dimension: units [${u0}, ${u1}) is not a non-empty range of the ${rows} units`);
+  }
+  if (ld < rows || S.length < B * rows * ld || sums.length < B * ld) {
+    throw new RangeError(`dmftlab: dimension: the sums are too short for ${B} blocks of ${rows} rows of stride ${ld}`);
+  }
+  const N = u1 - u0;
+  // pooled mean over all blocks (unit u0 + i at i)
   const m = new Float64Array(N);
-  for (let b = 0; b < B; b++) for (let i = 0; i < N; i++) m[i] += sums[b * ld + i];
+  for (let b = 0; b < B; b++) for (let i = 0; i < N; i++) m[i] += sums[b * ld + u0 + i];
   for (let i = 0; i < N; i++) m[i] /= B * n;
   // C_b = S_b / n - m m^T (lower triangles), stored row by row
   const C: Float64Array[] = [];
@@ -48,7 +67,7 @@ export function dimensionFromBlocks(S: Float64Array, sums: Float64Array, N: numb
   for (let b = 0; b < B; b++) {
     const c = new Float64Array((N * (N + 1)) / 2);
     let k = 0;
-    const base = b * N * ld;
+    const base = b * rows * ld + u0 * ld + u0;
     for (let i = 0; i < N; i++) {
       const row = base + i * ld;
       for (let j = 0; j <= i; j++) c[k++] = S[row + j] / n - m[i] * m[j];

@@ -55,6 +55,13 @@ export const MrSlot = {
   MAXT: 52,
   NX: 53,
   XPAIR: 54,
+  COV: 55,
+  COVSUM: 56,
+  COVSPB: 57,
+  COVNB: 58,
+  COVVAR: 59,
+  COVVEC: 60,
+  COVLD: 61,
 } as const;
 export const MR_CONTEXT_SLOTS = 64;
 

@@ -124,13 +124,18 @@ export async function simulateMultiregionSpec(spec: Spec, opts: RunOptions = {})
   if (variant === 'js') {
     throw new Error(`dmftlab: model kind multiregion: the simulation needs the Wasm kernel (the js variant has no multiregion kernel)${reason ? `: ${reason}` : ''}`);
   }
+  if (opts.dimension !== undefined && opts.dimension !== 'x' && opts.dimension !== 'phi') {
+    throw new RangeError(`dmftlab: dimension: got ${JSON.stringify(opts.dimension)}; must be "x" or "phi"`);
+  }
+  // the covariance of all P N units (spec 03 §4): each network reports `dimension` and `regionDimension`
+  const dimension = opts.dimension ? { variable: opts.dimension, blocks: spec.simulation.blocks } : null;
   const kernel = await newKernel();
   const pool = variant === 'wasm-simd-threads' ? await getPool(threads) : null;
   const runs: (MultiregionRun & { seconds: number })[] = [];
   try {
     for (let k = 0; k < K; k++) {
       const progress = opts.onProgress ? (f: number) => opts.onProgress!((k + f) / K) : undefined;
-      const handle = buildMultiregionNetwork(kernel, multiregionNetworkOf(spec, spec.seed + k, plan));
+      const handle = buildMultiregionNetwork(kernel, { ...multiregionNetworkOf(spec, spec.seed + k, plan), dimension });
       try {
         runs.push(await runMultiregionNetwork(kernel, handle, { signal: opts.signal, onProgress: progress }, pool ? { pool, threads } : null));
       } finally {

@@ -12,13 +12,19 @@
  *                y^a_i = g_a sum_l chi_il phi(x^a_{perm[a N + l]}) (spec 02 §1.4).
  * f32 precision stores the matrices and the rate buffers in f32 (sums in f32, results in f64); the state,
  * the currents and every observable stay f64.
+ *
+ * Dimension of activity (spec 03 §4; `dimension`): the kernel accumulates, per block of samples, the lower
+ * triangle of sum a a^T over all P N units (unit (a, i) at a N + i; a = x or phi(x), phi in f64 also in f32
+ * mode) and the block sums of a, in blocks x P N x padded(P N) f64; read() turns them into the PR/N of the
+ * whole network and of each region (the region's diagonal N x N block of the same sums).
  */
-import type { Kernel } from '../core/wasm.js';
+import { MAX_PAGES, type Kernel } from '../core/wasm.js';
 import type { Pool } from '../core/pool.js';
 import type { RunOptions } from './simulate.js';
 import { STREAM_MR_J, STREAM_MR_CHI } from '../core/streams.js';
 import { REDUCE_BLOCK, padded } from './layout.js';
 import { MrSlot, MR_CONTEXT_SLOTS, MR_COUPLING, MR_MAX_THREADS } from './mr-layout.js';
+import { dimensionFromBlocks, type DimensionEstimate } from './dimension.js';
 
 /** Piecewise-constant input I^a(t): from step `steps[s]` on (ascending), I^a = values[s][a]; 0 before steps[0]. */
 export interface MultiregionSchedule {
@@ -68,6 +74,12 @@ export interface MultiregionNetwork {
   traceUnits: [number, number][];
   /** Also accumulate per-unit sums of x^2 (temporal variances); default false. */
   unitSquares?: boolean;
+  /**
+   * Also accumulate the covariance of x or phi(x) over all P N units for the dimension of activity, in
+   * `blocks` (>= 2) blocks of floor(samples / blocks) samples (later samples are not used); costs
+   * (P N)^2 / 2 multiply-adds per sample and blocks x P N x padded(P N) x 8 bytes. Default none.
+   */
+  dimension?: { variable: 'x' | 'phi'; blocks: number } | null;
 }
 
 /** What a multiregion run recorded. Per-region series are [a][sample]; currents are [a P + b][sample]. */
@@ -104,6 +116,10 @@ export interface MultiregionRun {
   temporalMeanVariance: number[];
   /** State after the last step run: x at a N + i, S at a P + b. */
   final: { x: Float64Array; S: Float64Array };
+  /** With `dimension`: PR/N of the whole network's activity (PR of the P N x P N covariance, over P N). */
+  dimension?: DimensionEstimate;
+  /** With `dimension`: PR/N of each region's own covariance (its N x N diagonal block of the same sums), [a]. */
+  regionDimension?: DimensionEstimate[];
 }
 
 export interface MultiregionHandle {
@@ -199,7 +215,22 @@ function validate(net: MultiregionNetwork): void {
   for (const [a, i] of net.traceUnits) {
     if (!(isCount(a, 0) && a < P && isCount(i, 0) && i < N)) fail(`traceUnits: [${a}, ${i}] is not a unit (region < ${P}, index < ${N})`);
   }
+  const dim = net.dimension;
+  if (dim) {
+    if (dim.variable !== 'x' && dim.variable !== 'phi') {
+      throw new RangeError(`dmftlab: dimension: got ${JSON.stringify(dim.variable)}; must be "x" or "phi"`);
+    }
+    if (!isCount(dim.blocks, 2)) {
+      throw new RangeError(`dmftlab: dimension: need at least 2 covariance blocks (simulation.blocks), got ${dim.blocks}`);
+    }
+    if (Math.floor(pl.samples / dim.blocks) < 1) {
+      throw new RangeError(`dmftlab: dimension: ${pl.samples} samples cannot fill ${dim.blocks} blocks (simulation.blocks); raise tMeasure`);
+    }
+  }
 }
+
+/** Largest Wasm memory (bytes) a kernel can have. */
+const MEMORY_LIMIT = MAX_PAGES * 65536;
 
 /** Lay out a multiregion network in `kernel`'s memory; see MultiregionNetwork for the arguments. */
 export function buildMultiregionNetwork(kernel: Kernel, net: MultiregionNetwork): MultiregionHandle {
@@ -262,8 +293,28 @@ export function buildMultiregionNetwork(kernel: Kernel, net: MultiregionNetwork)
     const bar = arena.i32(16);
     const scr = arena.f64(MR_MAX_THREADS * scrw);
     const xpair = arena.f64(Math.max(2, 2 * nX));
-    // the matrices last: they are written in full (padding included), so only what precedes them is cleared
     const nMat = shared ? 1 : P + nX;
+    // block covariance sums for the dimension (spec 03 §4) over all PN units, rows of stride cld
+    const PN = P * N;
+    const cld = padded(PN);
+    const covBlocks = net.dimension ? net.dimension.blocks : 0;
+    const covSpb = covBlocks ? Math.floor(nS / covBlocks) : 0;
+    if (covBlocks) {
+      const need = 8 * (covBlocks * PN * cld + covBlocks * cld + 2 * cld);
+      const rest = dense ? nMat * N * ld * (f32 ? 4 : 8) : 0;
+      if (arena.used + need + rest > MEMORY_LIMIT) {
+        const gib = (b: number) => `${(b / 2 ** 30).toFixed(2)} GiB`;
+        throw new RangeError(
+          `dmftlab: dimension: the covariance sums of ${covBlocks} blocks (simulation.blocks) over P N = ${P} x ${N} = ${PN} units need ` +
+            `${need} bytes (${gib(need)}: blocks x P N x ${cld} x 8), on top of ${gib(arena.used + rest)} for the network; the Wasm memory ` +
+            `holds at most ${gib(MEMORY_LIMIT)}: lower simulation.blocks, P or N, or run without dimension`,
+        );
+      }
+    }
+    const cov = covBlocks ? arena.f64(covBlocks * PN * cld) : null;
+    const covSum = covBlocks ? arena.f64(covBlocks * cld) : null;
+    const covVec = covBlocks ? arena.f64(2 * cld) : null;
+    // the matrices last: they are written in full (padding included), so only what precedes them is cleared
     const J = dense ? vec(nMat * N * ld) : null;
     new Uint8Array(kernel.memory.buffer, ctx.ptr, (J ? J.ptr : arena.used) - ctx.ptr).fill(0);
 
@@ -365,11 +416,26 @@ export function buildMultiregionNetwork(kernel: Kernel, net: MultiregionNetwork)
     c[MrSlot.MAXT] = MR_MAX_THREADS;
     c[MrSlot.NX] = nX;
     c[MrSlot.XPAIR] = xpair.ptr;
+    c[MrSlot.COV] = cov ? cov.ptr : 0;
+    c[MrSlot.COVSUM] = covSum ? covSum.ptr : 0;
+    c[MrSlot.COVSPB] = covSpb;
+    c[MrSlot.COVNB] = covBlocks;
+    c[MrSlot.COVVAR] = net.dimension?.variable === 'phi' ? 1 : 0;
+    c[MrSlot.COVVEC] = covVec ? covVec.ptr : 0;
+    c[MrSlot.COVLD] = cld;
 
     const stages = { euler: 1, heun: 2, rk4: 4 }[net.method];
-    const workPerStep = ((dense ? (P + nX) * N * N : 0) + 2 * P2 * N + 4 * P * N) * stages;
+    const workPerStep = ((dense ? (P + nX) * N * N : 0) + 2 * P2 * N + 4 * P * N) * stages + (covBlocks ? (PN * PN) / 2 / plan.stride : 0);
     const steps = plan.burnSteps + (nS - 1) * plan.stride + 1;
     const phiFn = net.phiCode < 0 ? (net.phiFn ?? null) : null;
+
+    const dimensions = (S: Float64Array, sums: Float64Array) => {
+      const variable = net.dimension!.variable;
+      return {
+        dimension: dimensionFromBlocks(S, sums, PN, cld, covBlocks, covSpb, variable),
+        regionDimension: Array.from({ length: P }, (_, a) => dimensionFromBlocks(S, sums, PN, cld, covBlocks, covSpb, variable, [a * N, (a + 1) * N])),
+      };
+    };
 
     const unpad = (src: Float64Array, rows: number) => {
       const out = new Float64Array(rows * N);
@@ -468,6 +534,7 @@ export function buildMultiregionNetwork(kernel: Kernel, net: MultiregionNetwork)
           temporalSquare,
           temporalMeanVariance,
           final: { x: unpad(x.view(), P), S: scur.view().slice() },
+          ...(cov && covSum ? dimensions(cov.view(), covSum.view()) : {}),
         };
       },
     };
