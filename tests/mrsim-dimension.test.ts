@@ -2,7 +2,8 @@
 // src/sim/multiregion.ts): the kernel's block sums over all P N units against sums recomputed from full
 // traces (x and phi; shared, permuted, independent with cross-region disorder, f32), the whole-network and
 // per-region estimates against recomputations, bitwise determinism across 1, 2 and 3 threads with the
-// dynamics unchanged, and the errors for bad input.
+// dynamics unchanged, the spec field simulation.dimension against the run option, and the errors for bad
+// input.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { newKernel, type Kernel } from '../src/core/wasm.js';
@@ -181,6 +182,20 @@ test('1, 2 and 3 threads give bitwise-identical dimensions, and accumulating the
     assert.deepEqual(net.final, off.networks[0].final);
     assert.deepEqual(net.p, off.networks[0].p);
   }
+});
+
+test('simulation.dimension of the spec is honoured, and the run option overrides it', async () => {
+  const base = spec({ tMeasure: 10, traceUnits: [0] });
+  // set on the parsed spec, so that this does not depend on the validator
+  const withField = { ...base, simulation: { ...base.simulation, dimension: 'x' as const } } as typeof base;
+  const a = await simulateMultiregionSpec(withField, { threads: 1 });
+  const b = await simulateMultiregionSpec(base, { threads: 1, dimension: 'x' });
+  assert.equal(a.networks[0].dimension!.variable, 'x');
+  assert.deepEqual(a.networks[0].dimension, b.networks[0].dimension);
+  assert.deepEqual(a.networks[0].regionDimension, b.networks[0].regionDimension);
+  const c = await simulateMultiregionSpec(withField, { threads: 1, dimension: 'phi' });
+  assert.equal(c.networks[0].dimension!.variable, 'phi');
+  assert.ok(c.networks[0].regionDimension!.every((d) => d.variable === 'phi'));
 });
 
 test('bad input: variable, blocks, samples, unit ranges, sums too short, memory', async () => {

@@ -127,8 +127,10 @@ export async function simulateMultiregionSpec(spec: Spec, opts: RunOptions = {})
   if (opts.dimension !== undefined && opts.dimension !== 'x' && opts.dimension !== 'phi') {
     throw new RangeError(`dmftlab: dimension: got ${JSON.stringify(opts.dimension)}; must be "x" or "phi"`);
   }
-  // the covariance of all P N units (spec 03 §4): each network reports `dimension` and `regionDimension`
-  const dimension = opts.dimension ? { variable: opts.dimension, blocks: spec.simulation.blocks } : null;
+  // the covariance of all P N units (spec 03 §4): each network reports `dimension` and `regionDimension`;
+  // the run option overrides the spec's simulation.dimension
+  const variable = opts.dimension ?? (spec.simulation as { dimension?: 'x' | 'phi' }).dimension;
+  const dimension = variable ? { variable, blocks: spec.simulation.blocks } : null;
   const kernel = await newKernel();
   const pool = variant === 'wasm-simd-threads' ? await getPool(threads) : null;
   const runs: (MultiregionRun & { seconds: number })[] = [];
