@@ -8,6 +8,7 @@ import type { SimulationResult } from './sim/simulate.js';
 import type { TheoryResultBase, TheorySolution } from './theory/types.js';
 import { studentCritical, blockEstimate, combineNetworks, type Estimate } from './stats.js';
 import type { MultiregionSimulationResult } from './sim/multiregion-spec.js';
+import type { DimensionTheory } from './theory/dimension/from-spec.js';
 
 /**
  * Two-sided false-alarm probability per row: the 3-sigma level of a Gaussian. A row agrees when
@@ -20,7 +21,8 @@ export type Verdict = 'agree' | 'disagree' | 'no-error-bar';
 
 export interface CompareRow {
   /**
-   * Stable machine-readable name: 'variance' | 'mean' | 'absMean' | 'kappa' | 'absKappa' | 'ringRadius' | 'autocov';
+   * Stable machine-readable name: 'variance' | 'mean' | 'absMean' | 'kappa' | 'absKappa' | 'ringRadius' | 'autocov' |
+   * 'dimension' (PR/N, with simulation.dimension);
    * multiregion: 'secondMoment' | 'gain' | 'currentVariance' | 'current'.
    */
   key: string;
@@ -145,6 +147,21 @@ export function compareResults(spec: Spec, theory: TheoryResultBase | Multiregio
       continue;
     }
     rows.push(row('autocov', lag, `autocovariance at lag ${lag}`, th, estimate));
+  }
+  const dim = S.dimension;
+  if (dim) {
+    const th = (theory as { dimension?: DimensionTheory | null }).dimension;
+    if (th) {
+      const v = dim.variable;
+      const what = th.dynamics === 'map' ? `Euler map, delta = ${th.delta}` : 'flow';
+      rows.push(row('dimension', null, `PR^${v}/N (dimension of ${v === 'x' ? 'x' : 'phi(x)'}, cross-block)`, v === 'x' ? th.prX : th.prPhi, dim, `two-site cavity theory at N -> infinity (${what}); finite N adds O(1/N) (docs/NUMERICS.md)`));
+    } else {
+      notes.push(
+        spec.model.kind === 'lowrank'
+          ? 'dimension not compared: spec 03 gives no dimension theory for low-rank structure'
+          : 'dimension not compared: the theory has no dimension for this spec (see theory.diagnostics.notes)',
+      );
+    }
   }
   return {
     solution: { type: sol.type, branch: sol.branch, index },

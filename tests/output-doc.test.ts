@@ -54,6 +54,15 @@ const SPECS: Record<string, object> = {
     simulation: sim,
     theory,
   },
+  // the i.i.d. network with simulation.dimension: the theory adds its dimension, compare a 'dimension' row
+  randomDimension: {
+    dmftlab: 1,
+    name: 'output doc: SCS with the dimension of activity',
+    seed: 1,
+    model: { kind: 'random', N: 200, g: 2, phi: 'tanh' },
+    simulation: { ...sim, dimension: 'x' },
+    theory,
+  },
   // two regions with symmetric cross-interactions; a short DMFT with a window and one two-time slice
   multiregion: {
     dmftlab: 1,
@@ -73,6 +82,8 @@ const RUNS: [string, string][] = [
   ['theory', 'examples/specs/input-driven-rank1-s0.5.json'],
   ['theory', 'multiregion'],
   ['theory', 'randomMode'],
+  ['theory', 'randomDimension'],
+  ['compare', 'randomDimension'],
   ['simulate', 'randomMode'],
   ['simulate', 'random+dimension'],
   ['simulate', 'multiregion'],

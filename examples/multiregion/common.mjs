@@ -1,37 +1,7 @@
 // Helpers shared by the figure scripts of examples/multiregion/ (Clark & Beiran 2025, Figs. 3-6 and the
-// input-switch figure): quick mode, writing the SVG into the working directory, the one-line JSON summary,
-// and the classification of a normalised two-point slice (spec 02 §9), used by fig5.mjs and fig6.mjs.
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { renderSvg } from '../../dist/node/index.js';
-
-/** DMFTLAB_EXAMPLE_QUICK=1: smaller grids, N and durations (for tests/examples.test.ts; seconds, not minutes). */
-export const QUICK = /^(1|true|yes)$/i.test(process.env.DMFTLAB_EXAMPLE_QUICK ?? '');
-
-const t0 = performance.now();
-/** Seconds since the script started. */
-export const elapsed = () => (performance.now() - t0) / 1000;
-
-/** Render a figure (src/plot/svg.ts) into `name` in the current working directory; prints and returns the path. */
-export function writeFigure(name, figure) {
-  const path = resolve(process.cwd(), name);
-  writeFileSync(path, renderSvg(figure));
-  console.log(`wrote ${path}`);
-  return path;
-}
-
-/** The last stdout line of every script: one JSON object with the key numbers (tests/examples.test.ts reads it). */
-export function finish(summary) {
-  console.log(JSON.stringify({ ...summary, quick: QUICK, seconds: Number(elapsed().toFixed(2)) }));
-}
-
-/** n evenly spaced values from a to b (both included). */
-export function linspace(a, b, n) {
-  return Array.from({ length: n }, (_, i) => (n === 1 ? a : a + ((b - a) * i) / (n - 1)));
-}
-
-/** Fixed-width number for the printed tables. */
-export const fmt = (x, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+// input-switch figure): the generic ones of examples/lib.mjs, re-exported, and the classification of a
+// normalised two-point slice (spec 02 §9), used by fig5.mjs and fig6.mjs.
+export { QUICK, elapsed, writeFigure, finish, linspace, fmt } from '../lib.mjs';
 
 // ---------------------------------------------------------------------------------------------------------
 // Classification of the normalised two-point function Delta^(t_r + tau, t_r) of a DMFT run (spec 02 §9,

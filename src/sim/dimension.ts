@@ -15,6 +15,7 @@
  * per pair); no N^2 x N^2 object is formed. The leave-one-out replicates keep the pooled mean of all
  * blocks (its effect is O(1/T), spec 03 §4.3).
  */
+import type { Estimate } from '../stats.js';
 
 export interface DimensionEstimate {
   /** Which activity: 'x' or 'phi'. */
@@ -122,4 +123,21 @@ export function dimensionFromBlocks(
   trAll /= B;
   gAll /= B * B;
   return { variable, prCross, prCrossSE, prNaive: (trAll * trAll) / (N * gAll), variance: trAll / N, blocks: B, samplesPerBlock: n };
+}
+
+/**
+ * The cross-block PR/N of several networks as one estimate (src/stats.ts `Estimate`): the mean over
+ * networks; SE = the larger of the SE over networks (the quenched finite-N spread, spec 03 §4.4, with K - 1
+ * dof) and the pooled jackknife SE; one network: its jackknife SE with blocks - 1 dof.
+ */
+export function combineDimension(per: DimensionEstimate[]): Estimate & { variable: 'x' | 'phi' } {
+  const K = per.length;
+  if (K === 0) throw new RangeError('dmftlab: dimension: no networks to combine');
+  const means = per.map((d) => d.prCross);
+  const mean = means.reduce((a, v) => a + v, 0) / K;
+  const seTime = Math.sqrt(per.reduce((a, d) => a + d.prCrossSE * d.prCrossSE, 0)) / K;
+  let seNetworks: number | null = null;
+  if (K >= 2) seNetworks = Math.sqrt(means.reduce((a, v) => a + (v - mean) ** 2, 0) / (K - 1) / K);
+  const se = seNetworks !== null && !(seNetworks < seTime) ? seNetworks : seTime;
+  return { variable: per[0].variable, mean, se, seTime, seNetworks, networks: K, dof: K >= 2 ? K - 1 : per[0].blocks - 1, perNetwork: means };
 }

@@ -16,6 +16,8 @@ import { getPool } from '../core/pool.js';
 import { gaussFill } from '../core/rng.js';
 import { STREAM_INIT } from '../core/streams.js';
 import { blockEstimate, combineNetworks, type Estimate } from '../stats.js';
+import { parseSpec } from '../spec/validate.js';
+import { combineDimension } from './dimension.js';
 import type { Variant } from '../core/runtime.js';
 import { planSteps, runSetup, type RunOptions, type StepPlan } from './simulate.js';
 import { multiregionVectors, vectorParams } from './multiregion-vectors.js';
@@ -43,6 +45,12 @@ export interface MultiregionSimulationResult {
     /** (1/N) sum_i x^a_i(t) x^a_i(t - lag), averaged over t, per region. */
     autocorrelation: { lag: number; estimate: Estimate[] }[];
     temporalMeanVariance: Estimate[];
+    /**
+     * With simulation.dimension (or the run option): the cross-block PR/N of the whole network (P N units)
+     * and of each region, combined over networks as for the other kinds (src/sim/dimension.ts
+     * combineDimension); null without.
+     */
+    dimension: { whole: Estimate & { variable: 'x' | 'phi' }; regions: (Estimate & { variable: 'x' | 'phi' })[] } | null;
   };
   networks: (MultiregionRun & { seconds: number })[];
   diagnostics: {
@@ -124,12 +132,15 @@ export async function simulateMultiregionSpec(spec: Spec, opts: RunOptions = {})
   if (variant === 'js') {
     throw new Error(`dmftlab: model kind multiregion: the simulation needs the Wasm kernel (the js variant has no multiregion kernel)${reason ? `: ${reason}` : ''}`);
   }
-  if (opts.dimension !== undefined && opts.dimension !== 'x' && opts.dimension !== 'phi') {
-    throw new RangeError(`dmftlab: dimension: got ${JSON.stringify(opts.dimension)}; must be "x" or "phi"`);
+  if (opts.dimension !== undefined && opts.dimension !== spec.simulation.dimension) {
+    if (opts.dimension !== 'x' && opts.dimension !== 'phi') {
+      throw new RangeError(`dmftlab: dimension: got ${JSON.stringify(opts.dimension)}; must be "x" or "phi"`);
+    }
+    // the run option stands for simulation.dimension: the same checks (blocks, memory) apply
+    spec = parseSpec({ ...spec, simulation: { ...spec.simulation, dimension: opts.dimension } });
   }
-  // the covariance of all P N units (spec 03 §4): each network reports `dimension` and `regionDimension`;
-  // the run option overrides the spec's simulation.dimension
-  const variable = opts.dimension ?? (spec.simulation as { dimension?: 'x' | 'phi' }).dimension;
+  // the covariance of all P N units (spec 03 §4): each network reports `dimension` and `regionDimension`
+  const variable = spec.simulation.dimension;
   const dimension = variable ? { variable, blocks: spec.simulation.blocks } : null;
   const kernel = await newKernel();
   const pool = variant === 'wasm-simd-threads' ? await getPool(threads) : null;
@@ -175,6 +186,9 @@ export async function simulateMultiregionSpec(spec: Spec, opts: RunOptions = {})
       temporalMeanVariance: regions((a) =>
         combineNetworks(runs.map((r) => ({ mean: r.temporalMeanVariance[a], se: NaN, blockMeans: [] }))),
       ),
+      dimension: variable
+        ? { whole: combineDimension(runs.map((r) => r.dimension!)), regions: regions((a) => combineDimension(runs.map((r) => r.regionDimension![a]))) }
+        : null,
     },
     networks: runs,
     diagnostics: {

@@ -4,12 +4,13 @@
  * estimates with standard errors over time blocks and networks (spec 01 §7).
  */
 import type { Spec } from '../spec/types.js';
+import { parseSpec } from '../spec/validate.js';
 import { getPhi } from '../phi.js';
 import { newKernel, newJsKernel, type Kernel } from '../core/wasm.js';
 import { Slot, CONTEXT_SLOTS, REDUCE_BLOCK, padded } from './layout.js';
 import { STREAM_J, STREAM_INIT } from '../core/streams.js';
 import { lowRankVectors } from './lowrank-vectors.js';
-import { dimensionFromBlocks, type DimensionEstimate } from './dimension.js';
+import { dimensionFromBlocks, combineDimension, type DimensionEstimate } from './dimension.js';
 import { buildRandomModeCoupling, empiricalRankOfJ, effectiveRank, randomModeSpectrum } from './random-mode.js';
 import { blockEstimate, combineNetworks, type Estimate, type BlockEstimate } from '../stats.js';
 import { getPool, type Pool } from '../core/pool.js';
@@ -30,7 +31,8 @@ export interface RunOptions {
    * Also estimate the dimension of activity (spec 03 §4): the kernel accumulates the covariance of x (or of
    * phi(x)) in `simulation.blocks` blocks of the measurement window, without storing trajectories; each
    * network then reports the cross-block PR/N with its jackknife SE and the naive PR/N. Costs N^2 / 2
-   * multiply-adds per sample and blocks x N^2 x 8 bytes of memory.
+   * multiply-adds per sample and blocks x N^2 x 8 bytes of memory. Overrides the spec's
+   * `simulation.dimension`.
    */
   dimension?: 'x' | 'phi';
 }
@@ -112,6 +114,11 @@ export interface SimulationResult {
     kappaNorm: Estimate | null;
     autocov: { lag: number; estimate: Estimate }[];
     temporalMeanVariance: Estimate;
+    /**
+     * With `simulation.dimension` (or the run option): the cross-block PR/N over networks (SE over networks
+     * with K - 1 dof; one network: its jackknife SE with blocks - 1 dof); null without.
+     */
+    dimension: (Estimate & { variable: 'x' | 'phi' }) | null;
   };
   networks: NetworkRun[];
   diagnostics: {
@@ -137,14 +144,19 @@ const yieldToEventLoop = () => new Promise<void>((r) => setTimeout(r, 0));
 export async function simulateSpec(spec: Spec, opts: RunOptions = {}): Promise<SimulationResult> {
   if (spec.model.kind === 'multiregion') throw new Error('dmftlab: model kind multiregion: simulateSpec runs single-population models; use simulateMultiregionSpec');
   const t0 = performance.now();
+  if (opts.dimension !== undefined && opts.dimension !== spec.simulation.dimension) {
+    if (opts.dimension !== 'x' && opts.dimension !== 'phi') {
+      throw new RangeError(`dmftlab: dimension: got ${JSON.stringify(opts.dimension)}; must be "x" or "phi"`);
+    }
+    // the run option stands for simulation.dimension: the same checks (blocks, memory) apply
+    spec = parseSpec({ ...spec, simulation: { ...spec.simulation, dimension: opts.dimension } });
+  }
+  const dimension = spec.simulation.dimension;
   const plan = planSteps(spec);
   const K = spec.simulation.networks;
   const { variant, threads, reason } = await runSetup(spec, opts.threads);
-  if (opts.dimension && variant === 'js') {
-    throw new Error('dmftlab: dimension: the covariance is accumulated by the Wasm kernel; the js variant has none (use wasm-simd or wasm-simd-threads)');
-  }
-  if (opts.dimension && opts.dimension !== 'x' && opts.dimension !== 'phi') {
-    throw new RangeError(`dmftlab: dimension: got ${JSON.stringify(opts.dimension)}; must be "x" or "phi"`);
+  if (dimension && variant === 'js') {
+    throw new Error('dmftlab: simulation.dimension: the covariance is accumulated by the Wasm kernel; the js variant has none (use wasm-simd or wasm-simd-threads)');
   }
   const kernel = variant === 'js' ? newJsKernel() : await newKernel();
   const pool = variant === 'wasm-simd-threads' ? await getPool(threads) : null;
@@ -153,7 +165,7 @@ export async function simulateSpec(spec: Spec, opts: RunOptions = {}): Promise<S
     for (let k = 0; k < K; k++) {
       const progress = opts.onProgress ? (f: number) => opts.onProgress!((k + f) / K) : undefined;
       const workers = pool ? { pool, threads } : null;
-      runs.push(await runNetwork(kernel, spec, spec.seed + k, plan, { signal: opts.signal, onProgress: progress, dimension: opts.dimension }, workers));
+      runs.push(await runNetwork(kernel, spec, spec.seed + k, plan, { signal: opts.signal, onProgress: progress, dimension }, workers));
     }
   } finally {
     pool?.release(kernel);
@@ -173,6 +185,7 @@ export async function simulateSpec(spec: Spec, opts: RunOptions = {}): Promise<S
     temporalMeanVariance: combineNetworks(
       runs.map((n) => ({ mean: n.temporalMeanVariance, se: NaN, blockMeans: [] })),
     ),
+    dimension: dimension ? combineDimension(runs.map((n) => n.dimension!)) : null,
   };
   const seconds = (performance.now() - t0) / 1000;
   return {

@@ -155,6 +155,11 @@ export interface SimulationSettings {
   /** Lags (time units, multiples of sampleEvery) of the population autocovariance. */
   lags: number[];
   init: InitSettings;
+  /**
+   * Also estimate the dimension of activity (spec 03 §4) of x or of phi(x) from `blocks` block covariances;
+   * absent: no covariance is accumulated. The run option `dimension` overrides it.
+   */
+  dimension?: 'x' | 'phi';
 }
 
 export interface QuadratureSettings {

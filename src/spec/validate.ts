@@ -298,6 +298,7 @@ export const SPEC_TABLES: Readonly<Record<string, Table>> = {
       },
       lags: { type: 'array', items: { type: 'number', minimum: 0 }, uniqueItems: true, default: DEFAULT_LAGS },
       init: { type: 'ref', ref: 'init' },
+      dimension: { type: 'enum', enum: ['x', 'phi'] },
     },
   },
   init: {
@@ -786,6 +787,11 @@ function readSpec(ctx: Ctx, input: unknown): Spec | undefined {
     if (model?.kind === 'multiregion') checkMemory(ctx, N, sim.precision, multiregionMatrices(model));
     else if (kind !== 'multiregion') checkMemory(ctx, N, sim.precision);
   }
+  if (N !== undefined && sim.value?.dimension && !ctx.issues.length) {
+    const units = model?.kind === 'multiregion' ? model.P * N : N;
+    const mats = model?.kind === 'multiregion' ? multiregionMatrices(model).count : 1;
+    checkCovarianceMemory(ctx, sim.value.dimension, units, sim.value.blocks, mats * N * (Math.ceil(N / 4) * 4) * (sim.value.precision === 'f64' ? 8 : 4));
+  }
 
   if (ctx.issues.length || seed === undefined || !model || !sim.value || !theory) return undefined;
   const spec: Spec = { dmftlab: SPEC_VERSION as 1, seed, model, simulation: sim.value, theory };
@@ -848,6 +854,30 @@ function checkMemory(ctx: Ctx, N: number, precision: 'f64' | 'f32', mats?: Matri
     'model.N',
     N,
     `got ${N}; the ${matrices} ${gib(need)} GiB (${size}), more than the ${gib(COUPLING_MEMORY_LIMIT)} GiB limit: ${fix}`,
+  );
+}
+
+/**
+ * Bytes of the block covariance sums of `simulation.dimension` (src/sim/simulate.ts, src/sim/multiregion.ts):
+ * blocks x units x ld f64 for the lower triangles (rows padded to ld = a multiple of 8, src/sim/layout.ts)
+ * and blocks x ld for the block sums.
+ */
+export function covarianceBytes(units: number, blocks: number): number {
+  const ld = Math.ceil(units / 8) * 8;
+  return blocks * (units + 1) * ld * 8;
+}
+
+function checkCovarianceMemory(ctx: Ctx, dimension: string, units: number, blocks: number, couplingBytes: number): void {
+  const need = covarianceBytes(units, blocks);
+  if (need + couplingBytes <= COUPLING_MEMORY_LIMIT) return;
+  const gib = (x: number) => String(Number((x / 2 ** 30).toFixed(2)));
+  let maxB = 0;
+  while (maxB < blocks && covarianceBytes(units, maxB + 1) + couplingBytes <= COUPLING_MEMORY_LIMIT) maxB++;
+  const fix = maxB >= 3 ? `use simulation.blocks <= ${maxB}, or a smaller N` : 'use a smaller N';
+  ctx.add(
+    'simulation.dimension',
+    dimension,
+    `got "${dimension}"; the covariance sums of ${blocks} blocks over ${units} units need ${gib(need)} GiB (blocks x units^2 x 8 bytes), with the coupling ${gib(need + couplingBytes)} GiB, more than the ${gib(COUPLING_MEMORY_LIMIT)} GiB limit: ${fix}`,
   );
 }
 
@@ -1678,6 +1708,7 @@ function readSimulation(
   let sampleEvery = f('sampleEvery') as number | undefined;
   let blocks = f('blocks') as number | undefined;
   const networks = f('networks') as number | undefined;
+  const dimension = f('dimension') as SimulationSettings['dimension'];
   const sp = child(path, 'sampleEvery');
 
   if (sampleEvery !== undefined && dt !== undefined) {
@@ -1692,6 +1723,10 @@ function readSimulation(
   if (sampleEvery !== undefined && tMeasure !== undefined && sampleEvery > tMeasure) {
     ctx.bad(sp, sampleEvery, `<= simulation.tMeasure = ${fmt(tMeasure)}`);
     sampleEvery = undefined;
+  }
+  if (dimension !== undefined && blocks !== undefined && blocks < 3) {
+    ctx.bad(child(path, 'blocks'), blocks, `>= 3 with simulation.dimension (the cross-block PR needs 2 blocks, its jackknife SE 3)`);
+    blocks = undefined;
   }
   if (blocks !== undefined && sampleEvery !== undefined && tMeasure !== undefined) {
     const samples = Math.floor(tMeasure / sampleEvery + MULTIPLE_TOL);
@@ -1773,7 +1808,8 @@ function readSimulation(
   return {
     networks,
     precision,
-    value: { method, dt, precision, tBurn, tMeasure, sampleEvery: se, blocks: bl, networks, traceUnits: tu, lags: lg, init },
+    // dimension stays absent when not given, so that specs without it keep their hash
+    value: { method, dt, precision, tBurn, tMeasure, sampleEvery: se, blocks: bl, networks, traceUnits: tu, lags: lg, init, ...(dimension ? { dimension } : {}) },
   };
 }
 

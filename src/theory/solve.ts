@@ -6,9 +6,10 @@ import { solveLowRank } from './lowrank.js';
 import { averagerFor } from './averagers.js';
 import { solveMultiregion } from './multiregion/solve.js';
 import { solveRandomMode } from './random-mode/solve.js';
+import { dimensionTheory } from './dimension/from-spec.js';
 
 export type TheoryResult =
-  | ReturnType<typeof solveRandom>
+  | ReturnType<typeof solveRandomSpec>
   | ReturnType<typeof solveLowRank>
   | ReturnType<typeof solveMultiregion>
   | ReturnType<typeof solveRandomMode>;
@@ -23,10 +24,24 @@ export function solveSpec(spec: Spec): TheoryResult {
   const averager = averagerFor(getPhi(m.phi), spec.theory.quadrature);
   switch (m.kind) {
     case 'randomMode':
-      return solveRandomMode(m, spec.theory, { averager });
+      return solveRandomMode(m, spec.theory, { averager, simulation: spec.simulation });
     case 'random':
-      return solveRandom(m, spec.theory, { averager });
+      return solveRandomSpec(spec, averager);
     case 'lowrank':
       return solveLowRank(m, spec.theory, { averager });
   }
+}
+
+/**
+ * The SCS theory of a `random` spec; with `simulation.dimension` set, also the dimension of activity (spec 03
+ * §3: two-site cavity, i.i.d. couplings), for the simulation's dynamics (src/theory/dimension/from-spec.ts).
+ * It is computed only when asked for, because it costs 0.5-2 s.
+ */
+function solveRandomSpec(spec: Spec, averager: ReturnType<typeof averagerFor>) {
+  const m = spec.model;
+  if (m.kind !== 'random') throw new Error('solveRandomSpec: model kind random only');
+  const base = solveRandom(m, spec.theory, { averager });
+  if (!spec.simulation.dimension) return base;
+  const { theory: dimension, note } = dimensionTheory(m.g, m.phi, Infinity, spec.simulation);
+  return { ...base, dimension, diagnostics: { ...base.diagnostics, notes: [...base.diagnostics.notes, ...(note ? [note] : [])] } };
 }

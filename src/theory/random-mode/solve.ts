@@ -7,24 +7,24 @@
  * Structured input-output overlaps (§5.5) and single-neuron heterogeneity (§5.4) change the single-site
  * theory itself; their equations are OPEN in spec 03, so such specs are refused here (their simulations run).
  */
-import type { RandomModeModel, TheorySettings } from '../../spec/types.js';
+import type { RandomModeModel, SimulationSettings, TheorySettings } from '../../spec/types.js';
 import type { Averager } from '../gauss.js';
 import { solveRandom } from '../scs.js';
-import { prFlow } from '../dimension/pr.js';
+import { dimensionTheory, type DimensionTheory } from '../dimension/from-spec.js';
 import { randomModeSpectrum, effectiveRank } from '../../sim/random-mode.js';
 
-export interface RandomModeDimension {
-  /** PR^x / N and PR^phi / N of the flow at this g and rho (spec 03 eq. 5.1). */
-  prX: number;
-  prPhi: number;
-  /** The same for i.i.d. couplings at the same g (rho = infinity). */
-  prXiid: number;
-  prPhiIid: number;
-  diagnostics: { residual: number; iterations: number; converged: boolean; method: string; seconds?: number };
-}
+/** The dimension of a randomMode spec: see src/theory/dimension/from-spec.ts. */
+export type RandomModeDimension = DimensionTheory;
 
-/** Solve the theory of a validated randomMode model. */
-export function solveRandomMode(model: RandomModeModel, theory: TheorySettings, opts: { averager?: Averager } = {}) {
+/**
+ * Solve the theory of a validated randomMode model. `sim` picks the dynamics of the dimension theory (Euler:
+ * the map with delta = dt; Heun, RK4: the flow); default RK4.
+ */
+export function solveRandomMode(
+  model: RandomModeModel,
+  theory: TheorySettings,
+  opts: { averager?: Averager; simulation?: Pick<SimulationSettings, 'method' | 'dt'> } = {},
+) {
   if (model.overlap) {
     throw new Error('dmftlab: model.overlap: the theory of input-output overlaps (spec 03 §5.5) is not available (its equations are OPEN in the spec); simulations run');
   }
@@ -34,25 +34,8 @@ export function solveRandomMode(model: RandomModeModel, theory: TheorySettings, 
   const D = randomModeSpectrum(model);
   const rank = effectiveRank(D, model.N);
   const base = solveRandom({ kind: 'random', N: model.N, g: model.g, phi: model.phi }, theory, opts);
-  let dimension: RandomModeDimension | null = null;
-  const notes: string[] = [];
-  if (model.g > 1) {
-    const pr = prFlow(model.g, { phi: model.phi, rho: rank.rho });
-    const iid = prFlow(model.g, { phi: model.phi });
-    dimension = {
-      prX: pr.prX,
-      prPhi: pr.prPhi,
-      prXiid: iid.prX,
-      prPhiIid: iid.prPhi,
-      diagnostics: {
-        residual: Math.max(pr.diagnostics.residual, iid.diagnostics.residual),
-        iterations: pr.diagnostics.iterations + iid.diagnostics.iterations,
-        converged: pr.diagnostics.converged && iid.diagnostics.converged,
-        method: pr.diagnostics.method,
-        seconds: (pr.diagnostics.seconds ?? 0) + (iid.diagnostics.seconds ?? 0),
-      },
-    };
-  } else notes.push('no dimension: for g <= 1 the network has no chaotic state (x = 0 is stable)');
+  const { theory: dimension, note } = dimensionTheory(model.g, model.phi, rank.rho, opts.simulation ?? { method: 'rk4', dt: 0.1 });
+  const notes = note ? [note] : [];
   return {
     ...base,
     kind: 'randomMode' as const,
