@@ -22,38 +22,11 @@
 // With several N in the results file the script also fits PR/N = a + c/N per g (weighted by the network SE):
 // a is the N -> infinity extrapolation, to be compared with the theory; c is the finite-size correction that
 // docs/NUMERICS.md ("Dimension from simulation") reports.
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { init, simulate, dimension, VERSION } from '../../dist/node/index.js';
-import { QUICK, writeFigure, finish, linspace, fmt, options, meanSE } from '../lib.mjs';
+import { dimension, VERSION } from '../../dist/node/index.js';
+import { QUICK, writeFigure, finish, linspace, fmt, dimensionOptions, readRows, simulateNetworks, networkMean, fitInverseN } from '../lib.mjs';
 
-const opt = options({
-  g: QUICK ? [2, 3] : [1.5, 2, 3, 5],
-  N: QUICK ? [256] : [1024],
-  networks: 2,
-  seed: 1000,
-  variable: ['x'],
-  threads: 0,
-  results: '',
-  out: 'pr-vs-g.svg',
-  'theory-only': false,
-});
-for (const v of opt.variable) if (v !== 'x' && v !== 'phi') throw new Error(`--variable: ${JSON.stringify(v)}; must be x, phi or x,phi`);
-if (!(opt.networks >= 1)) throw new Error(`--networks: ${opt.networks}; must be >= 1`);
+const opt = dimensionOptions({ g: QUICK ? [2, 3] : [1.5, 2, 3, 5], N: QUICK ? [256] : [1024], out: 'pr-vs-g.svg' });
 for (const g of opt.g) if (!(g > 1)) throw new Error(`--g: ${g}; the network is chaotic (and PR > 0) only for g > 1`);
-
-/** The simulation settings of the protocol at coupling g. */
-function protocol(g) {
-  if (QUICK) return { method: 'rk4', dt: 0.1, precision: 'f32', tBurn: 50, tMeasure: 400, sampleEvery: 0.5, blocks: 8 };
-  return {
-    method: 'rk4',
-    dt: 0.1,
-    precision: 'f32',
-    tBurn: g >= 2.5 ? 300 : 1000,
-    tMeasure: g >= 2.5 ? 3200 : g >= 1.75 ? 4000 : 8000,
-    sampleEvery: 0.5,
-    blocks: 8,
-  };
-}
 
 // ---- theory: the curves (no resolution check: ~0.2-0.4 s per point) and the simulated g (with the check)
 const curveG = QUICK ? linspace(1.2, 5, 8) : linspace(1.1, 6, 50);
@@ -72,46 +45,13 @@ console.log('theory (N -> infinity, two-site cavity):');
 for (const [g, t] of theoryAt) console.log(`  g = ${g}: PR^x/N = ${t.x.toPrecision(6)}, PR^phi/N = ${t.phi.toPrecision(6)} (resolution check ${t.residual.toExponential(1)})`);
 
 // ---- simulations, one network at a time, appended to the results file as they finish
-const rows = [];
-const key = (r) => `${r.g}|${r.N}|${r.seed}|${r.variable}`;
-if (opt.results && existsSync(opt.results)) {
-  for (const line of readFileSync(opt.results, 'utf8').split('\n')) if (line.trim()) rows.push(JSON.parse(line));
-}
-const done = new Set(rows.map(key));
+const rows = readRows(opt.results);
 if (!opt['theory-only']) {
-  const rep = await init(opt.threads > 0 ? { threads: opt.threads } : {});
-  console.log(`simulating with ${rep.variant}, ${rep.threads} threads`);
-  for (const variable of opt.variable) {
-    for (const N of opt.N) {
-      for (const g of opt.g) {
-        for (let k = 0; k < opt.networks; k++) {
-          const seed = opt.seed + k;
-          if (done.has(key({ g, N, seed, variable }))) continue;
-          const sim = protocol(g);
-          const spec = {
-            dmftlab: 1,
-            seed,
-            model: { kind: 'random', N, g, phi: 'tanh' },
-            simulation: { ...sim, networks: 1, lags: [0], traceUnits: [0], init: { kind: 'random', scale: 1 } },
-          };
-          const t0 = performance.now();
-          const out = await simulate(spec, { dimension: variable });
-          const d = out.result.networks[0].dimension;
-          const row = {
-            g, N, seed, variable,
-            prCross: d.prCross, prCrossSE: d.prCrossSE, prNaive: d.prNaive, variance: d.variance,
-            blocks: d.blocks, samplesPerBlock: d.samplesPerBlock,
-            settings: sim, variant: out.provenance.variant, threads: out.provenance.threads,
-            seconds: Number(((performance.now() - t0) / 1000).toFixed(1)), version: VERSION,
-          };
-          rows.push(row);
-          done.add(key(row));
-          if (opt.results) appendFileSync(opt.results, JSON.stringify(row) + '\n');
-          console.log(`  ${variable} N = ${N} g = ${g} seed ${seed}: PR/N = ${fmt(d.prCross, 5)} +- ${fmt(d.prCrossSE, 5)} (naive ${fmt(d.prNaive, 5)}), var ${fmt(d.variance, 3)}, ${row.seconds} s`);
-        }
-      }
-    }
-  }
+  await simulateNetworks(opt, rows, opt.g.map((g) => ({ g })), {
+    id: (p) => ({ g: p.g }),
+    model: (p, N) => ({ kind: 'random', N, g: p.g, phi: 'tanh' }),
+    describe: (p) => `g = ${p.g}`,
+  });
 }
 
 // ---- summary per (variable, N, g): network mean, SE over networks, theory, z; fit a + c/N across N
@@ -125,11 +65,9 @@ for (const r of rows) {
 for (const [k, rs] of [...groups].sort()) {
   const [variable, N, g] = k.split('|');
   const th = theoryAt.get(Number(g)) ?? { x: dimension.prFlow(Number(g)).prX, phi: dimension.prFlow(Number(g)).prPhi };
-  const m = meanSE(rs.map((r) => r.prCross));
-  const jack = Math.sqrt(rs.reduce((a, r) => a + r.prCrossSE ** 2, 0)) / rs.length;
-  const se = rs.length > 1 ? Math.max(m.se, jack) : jack;
+  const m = networkMean(rs);
   const theory = variable === 'x' ? th.x : th.phi;
-  summary.push({ variable, N: Number(N), g: Number(g), networks: rs.length, mean: m.mean, seNetworks: m.se, seJackknife: jack, theory, relDiff: m.mean / theory - 1, z: (m.mean - theory) / se });
+  summary.push({ variable, N: Number(N), g: Number(g), networks: m.networks, mean: m.mean, seNetworks: m.seNetworks, seJackknife: m.seJackknife, theory, relDiff: m.mean / theory - 1, z: (m.mean - theory) / m.se });
 }
 if (summary.length) {
   console.log('\nvariable  N      g     networks  PR/N sim (SE nets, SE jack)      theory     sim/theory - 1   z');
@@ -142,19 +80,9 @@ for (const variable of new Set(summary.map((s) => s.variable))) {
   for (const g of new Set(summary.map((s) => s.g))) {
     const pts = summary.filter((s) => s.variable === variable && s.g === g && s.networks >= 2);
     if (new Set(pts.map((s) => s.N)).size < 2) continue;
-    // weighted least squares of PR/N = a + c u, u = 1/N, weights 1/SE^2
-    let S = 0, Su = 0, Suu = 0, Sy = 0, Suy = 0;
-    for (const p of pts) {
-      const w = 1 / Math.max(p.seNetworks, p.seJackknife) ** 2;
-      const u = 1 / p.N;
-      S += w; Su += w * u; Suu += w * u * u; Sy += w * p.mean; Suy += w * u * p.mean;
-    }
-    const det = S * Suu - Su * Su;
-    const a = (Suu * Sy - Su * Suy) / det;
-    const c = (S * Suy - Su * Sy) / det;
-    const fit = { variable, g, Ns: pts.map((p) => p.N), a, aSE: Math.sqrt(Suu / det), c, cSE: Math.sqrt(S / det), theory: pts[0].theory };
+    const fit = { variable, g, ...fitInverseN(pts), theory: pts[0].theory }; // weighted least squares of PR/N = a + c/N
     fits.push(fit);
-    console.log(`fit ${variable} g = ${g}: PR/N = a + c/N, a = ${fmt(a, 5)} +- ${fmt(fit.aSE, 5)} (theory ${fmt(fit.theory, 5)}), c = ${fmt(c, 2)} +- ${fmt(fit.cSE, 2)}`);
+    console.log(`fit ${variable} g = ${g}: PR/N = a + c/N, a = ${fmt(fit.a, 5)} +- ${fmt(fit.aSE, 5)} (theory ${fmt(fit.theory, 5)}), c = ${fmt(fit.c, 2)} +- ${fmt(fit.cSE, 2)}`);
   }
 }
 
