@@ -10,6 +10,8 @@ import { solveSpec } from '../src/theory/solve.js';
 import { compare } from '../src/index.js';
 import { prFlow, prMap } from '../src/theory/dimension/pr.js';
 import { combineDimension, type DimensionEstimate } from '../src/sim/dimension.js';
+import { dimensionTheory } from '../src/theory/dimension/from-spec.js';
+import { registerPhi } from '../src/phi.js';
 
 const base = { dmftlab: 1, seed: 2, model: { kind: 'random', N: 200, g: 3, phi: 'tanh' } };
 
@@ -49,7 +51,7 @@ test('combineDimension: network mean, SE over networks (K - 1 dof), jackknife SE
   assert.equal(three.dof, 2);
 });
 
-test('theory of a random spec: a dimension only with simulation.dimension; flow for RK4 and Heun, the Euler map for Euler', () => {
+test('theory of a random spec: a dimension only with simulation.dimension; flow for RK4 and Heun, the Euler map for Euler; null with a note where it does not apply', () => {
   const none = solveSpec(parseSpec({ ...base }));
   assert.equal('dimension' in none, false);
   const rk4 = solveSpec(parseSpec({ ...base, simulation: { dimension: 'x' } })) as { dimension: { dynamics: string; prX: number; prPhi: number; rho: number | null; diagnostics: { converged: boolean } } };
@@ -68,6 +70,23 @@ test('theory of a random spec: a dimension only with simulation.dimension; flow 
   const calm = solveSpec(parseSpec({ ...base, model: { ...base.model, g: 0.8 }, simulation: { dimension: 'x' } })) as { dimension: unknown; diagnostics: { notes: string[] } };
   assert.equal(calm.dimension, null);
   assert.ok(calm.diagnostics.notes.some((n) => /g <= 1/.test(n)));
+  // no chaotic state for an unbounded phi; a phi that is not odd has the plateau of §2.2 (not implemented)
+  const lin = solveSpec(parseSpec({ ...base, model: { ...base.model, g: 1.5, phi: 'linear' }, simulation: { dimension: 'x' } })) as { dimension: unknown; diagnostics: { notes: string[] } };
+  assert.equal(lin.dimension, null);
+  assert.ok(lin.diagnostics.notes.some((n) => /unbounded/.test(n)), JSON.stringify(lin.diagnostics.notes));
+  registerPhi({
+    name: 'dimcmp-shifted-tanh',
+    f: (x) => Math.tanh(x) + 0.2,
+    df: (x) => 1 - Math.tanh(x) ** 2,
+    d2f: (x) => -2 * Math.tanh(x) * (1 - Math.tanh(x) ** 2),
+    d3f: () => 0,
+    F: (x) => Math.log(Math.cosh(x)) + 0.2 * x,
+    odd: false,
+    bound: 1.2,
+  });
+  const shifted = dimensionTheory(3, 'dimcmp-shifted-tanh', Infinity, { method: 'rk4', dt: 0.1 });
+  assert.equal(shifted.theory, null);
+  assert.match(shifted.note ?? '', /not odd/);
 });
 
 test('simulation.dimension in the spec gives every network its estimate and the summary their combination', async () => {

@@ -21,10 +21,16 @@
 //
 // With several N in the results file the script also fits PR/N = a + c/N per g (weighted by the network SE):
 // a is the N -> infinity extrapolation, to be compared with the theory; c is the finite-size correction that
-// docs/NUMERICS.md ("Dimension from simulation") reports.
+// docs/NUMERICS.md ("Finite N") reports. The table also compares each N with theory + c/N (FINITE_N below).
 import { dimension, VERSION } from '../../dist/node/index.js';
 import { QUICK, writeFigure, finish, linspace, fmt, dimensionOptions, readRows, simulateNetworks, networkMean, fitInverseN } from '../lib.mjs';
 
+/**
+ * Finite-N excess of PR^x (docs/NUMERICS.md, "Finite N"): PR(N) ~ N PR/N(infinity) + c with c = 2.9 +- 1.1
+ * effective dimensions, from i.i.d. tanh networks at g = 2, 3, 5 and N = 2048, 4096, 16384
+ * (results/large-n-torch-iid-x.jsonl, an independent GPU implementation, scripts/validation/pr_torch.py).
+ */
+const FINITE_N = { c: 2.9, cSE: 1.1 };
 const opt = dimensionOptions({ g: QUICK ? [2, 3] : [1.5, 2, 3, 5], N: QUICK ? [256] : [1024], out: 'pr-vs-g.svg' });
 for (const g of opt.g) if (!(g > 1)) throw new Error(`--g: ${g}; the network is chaotic (and PR > 0) only for g > 1`);
 
@@ -67,12 +73,20 @@ for (const [k, rs] of [...groups].sort()) {
   const th = theoryAt.get(Number(g)) ?? { x: dimension.prFlow(Number(g)).prX, phi: dimension.prFlow(Number(g)).prPhi };
   const m = networkMean(rs);
   const theory = variable === 'x' ? th.x : th.phi;
-  summary.push({ variable, N: Number(N), g: Number(g), networks: m.networks, mean: m.mean, seNetworks: m.seNetworks, seJackknife: m.seJackknife, theory, relDiff: m.mean / theory - 1, z: (m.mean - theory) / m.se });
+  // the finite-N excess of docs/NUMERICS.md ("Finite N"): PR/N ~ theory + c/N, c = 2.9 +- 1.1 (x, i.i.d. tanh)
+  const expected = theory + FINITE_N.c / Number(N);
+  const seExpected = Math.hypot(m.se, FINITE_N.cSE / Number(N));
+  summary.push({
+    variable, N: Number(N), g: Number(g), networks: m.networks, mean: m.mean, seNetworks: m.seNetworks, seJackknife: m.seJackknife,
+    theory, relDiff: m.mean / theory - 1, z: (m.mean - theory) / m.se,
+    ...(variable === 'x' ? { expected, zExpected: (m.mean - expected) / seExpected } : {}),
+  });
 }
 if (summary.length) {
-  console.log('\nvariable  N      g     networks  PR/N sim (SE nets, SE jack)      theory     sim/theory - 1   z');
+  console.log('\nvariable  N      g     networks  PR/N sim (SE nets, SE jack)      theory     sim/theory - 1   z      theory + c/N   z');
   for (const s of summary) {
-    console.log(`${s.variable.padEnd(9)} ${String(s.N).padEnd(6)} ${String(s.g).padEnd(5)} ${String(s.networks).padEnd(9)} ${fmt(s.mean, 5)} (${fmt(s.seNetworks, 5)}, ${fmt(s.seJackknife, 5)})   ${fmt(s.theory, 5)}    ${fmt(s.relDiff, 3).padStart(7)}        ${fmt(s.z, 2)}`);
+    const fs = s.expected === undefined ? '' : `     ${fmt(s.expected, 5)}       ${fmt(s.zExpected, 2)}`;
+    console.log(`${s.variable.padEnd(9)} ${String(s.N).padEnd(6)} ${String(s.g).padEnd(5)} ${String(s.networks).padEnd(9)} ${fmt(s.mean, 5)} (${fmt(s.seNetworks, 5)}, ${fmt(s.seJackknife, 5)})   ${fmt(s.theory, 5)}    ${fmt(s.relDiff, 3).padStart(7)}        ${fmt(s.z, 2).padEnd(6)}${fs}`);
   }
 }
 const fits = [];

@@ -7,6 +7,7 @@
 import type { SimulationSettings } from '../../spec/types.js';
 import { prFlow, prMap, prAtRho, type PrResult } from './pr.js';
 import { UnsupportedPhiError, type DimensionDiagnostics } from './dmft.js';
+import { getPhi } from '../../phi.js';
 
 export interface DimensionTheory {
   /** 'flow' (method heun or rk4) or 'map' (method euler: the Euler map with delta = simulation.dt). */
@@ -34,6 +35,7 @@ export interface DimensionTheory {
  */
 export function dimensionTheory(g: number, phi: string, rho: number, sim: Pick<SimulationSettings, 'method' | 'dt'>): { theory: DimensionTheory | null; note: string | null } {
   if (!(g > 1)) return { theory: null, note: 'no dimension: for g <= 1 the network has no chaotic state (x = 0 is stable)' };
+  if (getPhi(phi).bound === undefined) return { theory: null, note: `no dimension: phi "${phi}" is unbounded, so for g > 1 there is no chaotic state (the activity diverges)` };
   const map = sim.method === 'euler';
   let pr: PrResult;
   try {
