@@ -269,3 +269,23 @@ test('failures are explicit: non-odd phi, g <= 1, bad delta; a tolerance that ca
   assert.ok(e.diagnostics.converged && e.prPhi > e.prX);
   assert.ok(mapSpectrum(solveMapDmft(2, 1), 0.3).cx > 0);
 });
+
+// ---------------------------------------------------------------------------------------------------------
+// Known behaviour (spec 03 §3.5)
+
+test('PR/N vanishes at the onset of chaos, grows with g and saturates; PR^phi > PR^x', () => {
+  const gs = [1.05, 1.5, 3, 5, 8];
+  const p = gs.map((g) => prFlow(g, { check: false }));
+  for (const x of p) assert.ok(x.diagnostics.converged);
+  // onset: r -> 1 and PR/N -> 0 (observed 2.3e-5 at g = 1.05, where 1 - r = 7e-4)
+  assert.ok(p[0].prX < 1e-4 && p[0].prX > 0, `g = 1.05: ${p[0].prX}`);
+  assert.ok(1 - p[0].pieces.r < 1e-3, `1 - r = ${1 - p[0].pieces.r}`);
+  for (let k = 1; k < gs.length; k++) {
+    assert.ok(p[k].prX > p[k - 1].prX && p[k].prPhi > p[k - 1].prPhi, `monotone in g at ${gs[k]}`);
+    assert.ok(p[k].prPhi > p[k].prX, `PR^phi > PR^x at g = ${gs[k]}`);
+  }
+  // saturation (tanh): the increase per unit of g shrinks (observed 0.0172, 0.0071, 0.0025 per unit g on
+  // [1.5, 3], [3, 5], [5, 8])
+  const slope = (a: number, b: number) => (p[b].prX - p[a].prX) / (gs[b] - gs[a]);
+  assert.ok(slope(1, 2) > slope(2, 3) && slope(2, 3) > slope(3, 4), 'the growth slows down');
+});
