@@ -234,6 +234,7 @@ export function compareMultiregion(spec: Spec, theory: MultiregionTheoryResult, 
     return dot < 0 ? -1 : 1;
   });
   const flipped = signs.some((s) => s < 0);
+  if (sim.summary.dimension) notes.push('dimension not compared: spec 03 gives no dimension theory for multiregion networks (the simulation reports it in summary.dimension)');
   for (let a = 0; a < P; a++) rows.push(row('secondMoment', a, `region ${a}: (1/N) sum x^2 (Delta^${a}(t, t))`, D[a], sim.summary.secondMoment[a]));
   for (let a = 0; a < P; a++) rows.push(row('gain', a, `region ${a}: gain <phi'(x)> (psi^${a})`, psi[a], sim.summary.gain[a]));
   for (let a = 0; a < P; a++) {

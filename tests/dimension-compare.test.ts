@@ -137,3 +137,28 @@ test('compare: a lowrank spec with simulation.dimension notes that there is no d
   assert.ok(out.result.report.notes.some((n) => /no dimension theory for low-rank/.test(n)), JSON.stringify(out.result.report.notes));
   assert.ok(out.result.simulation.networks[0].dimension, 'the simulation still estimates it');
 });
+
+test('compare: a multiregion spec with simulation.dimension reports it in the simulation and notes that there is no theory', async () => {
+  const spec = {
+    dmftlab: 1,
+    seed: 1,
+    model: { kind: 'multiregion', P: 2, N: 300, g: 3, phi: 'erf', interactions: { kind: 'symmetric', c: [[0, 0.5], [0.5, 0]] }, start: { S: [[0, 0.5], [0.5, 0]] } },
+    simulation: { method: 'euler', dt: 0.05, tBurn: 20, tMeasure: 100, blocks: 4, lags: [0], dimension: 'x' },
+    theory: { dmft: { duration: 40, window: 10, refTimes: [20] } },
+  };
+  const out = await compare(spec);
+  const sim = out.result.simulation as { summary: { dimension: { whole: { mean: number }; regions: { mean: number }[] } | null } };
+  assert.ok(sim.summary.dimension && sim.summary.dimension.whole.mean > 0 && sim.summary.dimension.regions.length === 2);
+  assert.ok(out.result.report.notes.some((n) => /no dimension theory for multiregion/.test(n)), JSON.stringify(out.result.report.notes));
+});
+
+test('a cross-block estimate outside (0, 1] carries a note saying why (blocks too short for the correlation time)', async () => {
+  // 5 samples per block of 2.5 time units: the noise of the block covariances dominates (observed PR/N < 0)
+  const spec = parseSpec({ ...base, simulation: { dimension: 'x', tBurn: 10, tMeasure: 10, blocks: 4, lags: [0] } });
+  const r = await simulateSpec(spec);
+  const d = r.networks[0].dimension!;
+  if (d.prCross > 0 && d.prCross <= 1) assert.equal(d.note, undefined);
+  else assert.match(d.note ?? '', /outside \(0, 1\].*raise simulation.tMeasure/);
+  const good = await simulateSpec(parseSpec({ ...base, simulation: { dimension: 'x', tBurn: 20, tMeasure: 200, blocks: 4, lags: [0] } }));
+  assert.equal(good.networks[0].dimension!.note, undefined, JSON.stringify(good.networks[0].dimension));
+});

@@ -30,6 +30,12 @@ export interface DimensionEstimate {
   /** Blocks and samples per block that went in. */
   blocks: number;
   samplesPerBlock: number;
+  /**
+   * Present when the cross-block estimate is not a dimension (not in (0, 1]): the mean product of different
+   * blocks' covariances is dominated by noise (blocks much shorter than the activity's correlation time, or
+   * activity without temporal fluctuations, e.g. at a fixed point).
+   */
+  note?: string;
 }
 
 /**
@@ -122,7 +128,13 @@ export function dimensionFromBlocks(
   }
   trAll /= B;
   gAll /= B * B;
-  return { variable, prCross, prCrossSE, prNaive: (trAll * trAll) / (N * gAll), variance: trAll / N, blocks: B, samplesPerBlock: n };
+  const est: DimensionEstimate = { variable, prCross, prCrossSE, prNaive: (trAll * trAll) / (N * gAll), variance: trAll / N, blocks: B, samplesPerBlock: n };
+  if (!(prCross > 0 && prCross <= 1)) {
+    est.note =
+      `the cross-block PR/N ${prCross} is outside (0, 1]: the products of different blocks' covariances are dominated by noise ` +
+      `(${n} samples per block; raise simulation.tMeasure or lower simulation.blocks), or the activity has no temporal fluctuations (variance ${trAll / N})`;
+  }
+  return est;
 }
 
 /**
