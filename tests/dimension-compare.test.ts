@@ -8,7 +8,7 @@ import { parseSpec, validateSpec, specHash } from '../src/spec/validate.js';
 import { simulateSpec } from '../src/sim/simulate.js';
 import { solveSpec } from '../src/theory/solve.js';
 import { compare } from '../src/index.js';
-import { prFlow, prMap } from '../src/theory/dimension/pr.js';
+import { prFlow, prMap, prAtRho } from '../src/theory/dimension/pr.js';
 import { combineDimension, type DimensionEstimate } from '../src/sim/dimension.js';
 import { dimensionTheory } from '../src/theory/dimension/from-spec.js';
 import { registerPhi } from '../src/phi.js';
@@ -161,4 +161,25 @@ test('a cross-block estimate outside (0, 1] carries a note saying why (blocks to
   else assert.match(d.note ?? '', /outside \(0, 1\].*raise simulation.tMeasure/);
   const good = await simulateSpec(parseSpec({ ...base, simulation: { dimension: 'x', tBurn: 20, tMeasure: 200, blocks: 4, lags: [0] } }));
   assert.equal(good.networks[0].dimension!.note, undefined, JSON.stringify(good.networks[0].dimension));
+});
+
+test('compare: a randomMode spec with simulation.dimension "phi" has a dimension row against PR^phi/N of (5.1) at its rho', async () => {
+  const spec = {
+    dmftlab: 1,
+    seed: 4,
+    model: { kind: 'randomMode', N: 512, g: 3, phi: 'tanh', spectrum: { kind: 'flat', alpha: 1 } },
+    simulation: { method: 'rk4', dt: 0.1, precision: 'f32', tBurn: 100, tMeasure: 400, sampleEvery: 0.5, blocks: 8, networks: 3, lags: [0], dimension: 'phi' },
+  };
+  const out = await compare(spec);
+  const row = out.result.report.rows.find((r) => r.key === 'dimension')!;
+  assert.ok(row, 'a dimension row');
+  assert.match(row.quantity, /PR\^phi/);
+  const theory = out.result.theory as { dimension: { prPhi: number; rho: number } };
+  assert.equal(row.theory, theory.dimension.prPhi);
+  assert.equal(theory.dimension.rho, 1);
+  assert.ok(Math.abs(row.theory - prAtRho(prFlow(3, { check: false }).pieces, 1).prPhi) < 1e-12 * row.theory);
+  assert.match(row.note ?? '', /rho/);
+  // 3 networks at N = 512: the verdict uses the network spread with 2 dof (3 sigma: |z| <= 19.2)
+  assert.equal(row.verdict, 'agree', JSON.stringify(row));
+  assert.ok(row.simulation > 0 && row.simulation < 1, JSON.stringify(row));
 });
