@@ -94,10 +94,20 @@ function simulateAny(spec: Spec, opts: RunOptions): Promise<AnySimulationResult>
   return spec.model.kind === 'multiregion' ? simulateMultiregionSpec(spec, opts) : simulateSpec(spec, opts);
 }
 
+/**
+ * The validated spec with the run option `dimension` folded in as `simulation.dimension` (the option overrides
+ * the field), so that the echoed spec, its hash, the theory and the simulation all see what ran.
+ */
+function specOf(input: unknown, opts: RunOptions): Spec {
+  const spec = parseSpec(input);
+  if (opts.dimension === undefined || opts.dimension === spec.simulation.dimension) return spec;
+  return parseSpec({ ...spec, simulation: { ...spec.simulation, dimension: opts.dimension } });
+}
+
 /** Finite-N simulation of every network of the spec. */
 export async function simulate(input: unknown, opts: RunOptions = {}): Promise<Output<'simulation', AnySimulationResult>> {
   const t0 = performance.now();
-  const spec = parseSpec(input);
+  const spec = specOf(input, opts);
   const sim = await simulateAny(spec, opts);
   return envelope('simulation', spec, sim, t0, sim.diagnostics);
 }
@@ -119,7 +129,7 @@ export interface CompareResult {
 /** Theory and simulation of the same spec, side by side, with an agreement report. */
 export async function compare(input: unknown, opts: RunOptions = {}): Promise<Output<'compare', CompareResult>> {
   const t0 = performance.now();
-  const spec = parseSpec(input);
+  const spec = specOf(input, opts);
   await setup();
   const theory = solveSpec(spec);
   const simulation = await simulateAny(spec, opts);

@@ -183,3 +183,11 @@ test('compare: a randomMode spec with simulation.dimension "phi" has a dimension
   assert.equal(row.verdict, 'agree', JSON.stringify(row));
   assert.ok(row.simulation > 0 && row.simulation < 1, JSON.stringify(row));
 });
+
+test('the run option dimension is folded into the spec: the echoed spec, the theory and the compare row all see it', async () => {
+  const spec = { ...base, simulation: { tBurn: 20, tMeasure: 200, blocks: 4, lags: [0] } };
+  const out = await compare(spec, { dimension: 'x' });
+  assert.equal(out.spec.simulation.dimension, 'x');
+  assert.ok(out.result.report.rows.some((r) => r.key === 'dimension'), JSON.stringify(out.result.report.notes));
+  await assert.rejects(compare(spec, { dimension: 'y' as 'x' }), /simulation\.dimension: got "y"/);
+});

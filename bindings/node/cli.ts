@@ -23,7 +23,7 @@ options:
                    bitwise identical for any N)
   --variant V      wasm-simd-threads | wasm-simd | js (default: the fastest this runtime supports)
   --dimension A    simulate/compare: also estimate the dimension PR/N of A = x or phi from the
-                   covariance, in simulation.blocks blocks (spec 03 §4)
+                   covariance, in simulation.blocks blocks (spec 03 §4); sets simulation.dimension
   --quiet          no progress on stderr
   --help, --version
 The spec format is documented in docs/SPEC.md.`;
