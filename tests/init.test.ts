@@ -102,3 +102,14 @@ test('the same spec on wasm-simd-threads, wasm-simd and js: Wasm bitwise identic
   // grown at most e^(lambda t) < 20 over 3 time units at g = 1.5: ~1e-13; the bound leaves 1000x margin
   assert.ok(worst < 1e-10, `js differs from wasm-simd by ${worst.toExponential(2)}`); // observed 2.2e-16
 });
+
+test('the js variant refuses simulation.dimension with the reason (the covariance sums live in the Wasm kernel)', async () => {
+  const spec = parseSpec({ dmftlab: 1, seed: 1, model: { kind: 'random', N: 50, g: 2, phi: 'tanh' }, simulation: { tBurn: 1, tMeasure: 10, blocks: 4, dimension: 'x' } });
+  const r = await init({ variant: 'js' });
+  assert.equal(r.variant, 'js');
+  try {
+    await assert.rejects(simulateSpec(spec), /simulation\.dimension: the covariance is accumulated by the Wasm kernel; the js variant has none/);
+  } finally {
+    await init();
+  }
+});
