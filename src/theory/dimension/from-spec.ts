@@ -2,7 +2,7 @@
  * The dimension theory of a spec (spec 03 §3, §5.3): PR^x/N and PR^phi/N for the model's g, phi and effective
  * rank rho, for the dynamics the simulation integrates. The simulation's integrator decides which theory
  * applies: forward Euler with step dt is the Euler map with delta = dt (spec 03 §1, §2.4; at dt = 0.1 its PR
- * is 4-5 % above the flow's), Heun and RK4 integrate the flow (their step errors are O(dt^2) and O(dt^4)).
+ * is 4.5 % above the flow's at g = 2 and 2.4 % at g = 3), Heun and RK4 integrate the flow (their step errors are O(dt^2) and O(dt^4)).
  */
 import type { SimulationSettings } from '../../spec/types.js';
 import { prFlow, prMap, prAtRho, type PrResult } from './pr.js';
