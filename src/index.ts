@@ -11,7 +11,7 @@
 import { parseSpec } from './spec/validate.js';
 import type { Spec } from './spec/types.js';
 import { specHash } from './spec/validate.js';
-import { simulateSpec, type RunOptions, type SimulationResult } from './sim/simulate.js';
+import { simulateSpec, withRunDimension, type RunOptions, type SimulationResult } from './sim/simulate.js';
 import { solveSpec, type TheoryResult } from './theory/solve.js';
 import { compareResults, compareMultiregion, type CompareReport } from './compare.js';
 import { simulateMultiregionSpec, type MultiregionSimulationResult } from './sim/multiregion-spec.js';
@@ -99,9 +99,7 @@ function simulateAny(spec: Spec, opts: RunOptions): Promise<AnySimulationResult>
  * the field), so that the echoed spec, its hash, the theory and the simulation all see what ran.
  */
 function specOf(input: unknown, opts: RunOptions): Spec {
-  const spec = parseSpec(input);
-  if (opts.dimension === undefined || opts.dimension === spec.simulation.dimension) return spec;
-  return parseSpec({ ...spec, simulation: { ...spec.simulation, dimension: opts.dimension } });
+  return withRunDimension(parseSpec(input), opts.dimension);
 }
 
 /** Finite-N simulation of every network of the spec. */

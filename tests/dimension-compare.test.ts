@@ -189,5 +189,5 @@ test('the run option dimension is folded into the spec: the echoed spec, the the
   const out = await compare(spec, { dimension: 'x' });
   assert.equal(out.spec.simulation.dimension, 'x');
   assert.ok(out.result.report.rows.some((r) => r.key === 'dimension'), JSON.stringify(out.result.report.notes));
-  await assert.rejects(compare(spec, { dimension: 'y' as 'x' }), /simulation\.dimension: got "y"/);
+  await assert.rejects(compare(spec, { dimension: 'y' as 'x' }), /dimension: got "y"; must be "x" or "phi"/);
 });

@@ -16,10 +16,9 @@ import { getPool } from '../core/pool.js';
 import { gaussFill } from '../core/rng.js';
 import { STREAM_INIT } from '../core/streams.js';
 import { blockEstimate, combineNetworks, type Estimate } from '../stats.js';
-import { parseSpec } from '../spec/validate.js';
 import { combineDimension } from './dimension.js';
 import type { Variant } from '../core/runtime.js';
-import { planSteps, runSetup, type RunOptions, type StepPlan } from './simulate.js';
+import { planSteps, runSetup, withRunDimension, type RunOptions, type StepPlan } from './simulate.js';
 import { multiregionVectors, vectorParams } from './multiregion-vectors.js';
 import { buildMultiregionNetwork, runMultiregionNetwork, type MultiregionNetwork, type MultiregionRun, type MultiregionSchedule } from './multiregion.js';
 
@@ -132,13 +131,7 @@ export async function simulateMultiregionSpec(spec: Spec, opts: RunOptions = {})
   if (variant === 'js') {
     throw new Error(`dmftlab: model kind multiregion: the simulation needs the Wasm kernel (the js variant has no multiregion kernel)${reason ? `: ${reason}` : ''}`);
   }
-  if (opts.dimension !== undefined && opts.dimension !== spec.simulation.dimension) {
-    if (opts.dimension !== 'x' && opts.dimension !== 'phi') {
-      throw new RangeError(`dmftlab: dimension: got ${JSON.stringify(opts.dimension)}; must be "x" or "phi"`);
-    }
-    // the run option stands for simulation.dimension: the same checks (blocks, memory) apply
-    spec = parseSpec({ ...spec, simulation: { ...spec.simulation, dimension: opts.dimension } });
-  }
+  spec = withRunDimension(spec, opts.dimension);
   // the covariance of all P N units (spec 03 §4): each network reports `dimension` and `regionDimension`
   const variable = spec.simulation.dimension;
   const dimension = variable ? { variable, blocks: spec.simulation.blocks } : null;

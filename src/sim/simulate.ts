@@ -140,17 +140,21 @@ function abortError(): Error {
 
 const yieldToEventLoop = () => new Promise<void>((r) => setTimeout(r, 0));
 
+/**
+ * The spec with the run option `dimension` as `simulation.dimension` (the option overrides the field),
+ * validated again, so the same checks (blocks, memory) apply to both.
+ */
+export function withRunDimension(spec: Spec, dimension: RunOptions['dimension']): Spec {
+  if (dimension === undefined || dimension === spec.simulation.dimension) return spec;
+  if (dimension !== 'x' && dimension !== 'phi') throw new RangeError(`dmftlab: dimension: got ${JSON.stringify(dimension)}; must be "x" or "phi"`);
+  return parseSpec({ ...spec, simulation: { ...spec.simulation, dimension } });
+}
+
 /** Simulate every network of the spec (seeds seed .. seed + networks - 1). */
 export async function simulateSpec(spec: Spec, opts: RunOptions = {}): Promise<SimulationResult> {
   if (spec.model.kind === 'multiregion') throw new Error('dmftlab: model kind multiregion: simulateSpec runs single-population models; use simulateMultiregionSpec');
   const t0 = performance.now();
-  if (opts.dimension !== undefined && opts.dimension !== spec.simulation.dimension) {
-    if (opts.dimension !== 'x' && opts.dimension !== 'phi') {
-      throw new RangeError(`dmftlab: dimension: got ${JSON.stringify(opts.dimension)}; must be "x" or "phi"`);
-    }
-    // the run option stands for simulation.dimension: the same checks (blocks, memory) apply
-    spec = parseSpec({ ...spec, simulation: { ...spec.simulation, dimension: opts.dimension } });
-  }
+  spec = withRunDimension(spec, opts.dimension);
   const dimension = spec.simulation.dimension;
   const plan = planSteps(spec);
   const K = spec.simulation.networks;
