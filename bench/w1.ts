@@ -9,7 +9,8 @@
 // thread count (below the probe: not yet at the limit; above 1 only where J fits in the caches, N = 1000).
 //
 // Run (from the repository root):  npm run bench:w1   (or: node scripts/build.mjs && node dist/bench/w1.js)
-// Writes bench/results/<date>-w1-node.json and prints a markdown table for bench/RESULTS.md.
+// Writes bench/results/<date>-w1-node.json (<date>-w1-node-partial.json for a W1_NS or W1_NO_NUMPY run) and
+// prints a markdown table for bench/RESULTS.md.
 // Environment: W1_NS=1000,2000 (a subset of N), W1_NO_NUMPY=1 (skip the peer).
 import { Bench } from 'tinybench';
 import os from 'node:os';
@@ -215,7 +216,9 @@ const record = {
       },
 };
 mkdirSync('bench/results', { recursive: true });
-const file = `bench/results/${date.slice(0, 10)}-w1-node.json`;
+// a partial run (W1_NS or W1_NO_NUMPY) gets its own name, so a smoke run never replaces the day's full record
+const partial = process.env.W1_NS !== undefined || process.env.W1_NO_NUMPY ? '-partial' : '';
+const file = `bench/results/${date.slice(0, 10)}-w1-node${partial}.json`;
 writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
 
 // the table
