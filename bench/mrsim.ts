@@ -17,6 +17,7 @@ import { Rng } from '../src/core/rng.js';
 import { getPool, disposePool } from '../src/core/pool.js';
 import { buildMultiregionNetwork, type MultiregionNetwork } from '../src/sim/multiregion.js';
 import { padded } from '../src/sim/layout.js';
+import { latencyOf } from './lib/latency.js';
 
 const N = Number(process.env.BENCH_N ?? 4000);
 const P = 2;
@@ -100,8 +101,8 @@ for (const precision of ['f64', 'f32'] as const) {
   await pair(`kernel ${precision}: fused, chi once`, `kernel ${precision}: ${P} matvecs on chi`);
   for (const th of ['1 thread', '2 threads']) await pair(`step ${precision} shared ${th}`, `step ${precision} independent ${th}`);
   for (const task of bench.tasks) {
-    med[task.name] = task.result?.latency?.p50 ?? NaN; // ms per sample
-    best[task.name] = task.result?.latency?.min ?? NaN; // less sensitive to other jobs on a loaded machine
+    med[task.name] = latencyOf(task).p50; // ms per sample
+    best[task.name] = latencyOf(task).min; // less sensitive to other jobs on a loaded machine
   }
   shared.check(0);
   indep.check(0);

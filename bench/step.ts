@@ -11,6 +11,7 @@ import { buildNetwork, planSteps } from '../src/sim/simulate.js';
 import { gaussFill } from '../src/core/rng.js';
 import { STREAM_J } from '../src/core/streams.js';
 import { getPool, disposePool } from '../src/core/pool.js';
+import { latencyOf } from './lib/latency.js';
 
 /** Steps per tinybench sample for the Wasm variants (the thread pool is driven in chunks, as in runs). */
 const STEPS = 10;
@@ -70,7 +71,7 @@ for (const N of Ns) {
   }
   await bench.run();
   for (const task of bench.tasks) {
-    const med = task.result?.latency?.p50 ?? NaN; // ms per sample
+    const med = latencyOf(task).p50; // ms per sample
     results[task.name] = task.name.startsWith('wasm') ? med / STEPS : med;
   }
   pool.release(kernel);

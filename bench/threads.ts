@@ -14,6 +14,7 @@ import { newKernel } from '../src/core/wasm.js';
 import { parseSpec } from '../src/spec/validate.js';
 import { buildNetwork, planSteps } from '../src/sim/simulate.js';
 import { getPool, disposePool } from '../src/core/pool.js';
+import { latencyOf } from './lib/latency.js';
 
 const N = Number(process.env.BENCH_N ?? 4000);
 const STEPS = 4; // Heun steps per sample
@@ -77,7 +78,7 @@ loads.push(loadavg());
 await disposePool();
 
 const med: Record<string, number> = {};
-for (const task of bench.tasks) med[task.name] = task.result?.latency?.p50 ?? NaN; // ms per sample
+for (const task of bench.tasks) med[task.name] = latencyOf(task).p50; // ms per sample
 
 const gbs = (name: string) => (8 * n) / 1e9 / (med[name] / 1e3);
 const row = (name: string, per: string, value: string, ratio: string, pr = '–') => `| ${name} | ${med[name].toFixed(3)} | ${per} | ${value} | ${ratio} | ${pr} | – |`;

@@ -1,7 +1,7 @@
 // Build: Wasm (release SIMD build + debug build with asserts), then the TypeScript bundles.
 //   node scripts/build.mjs            everything
 //   node scripts/build.mjs --wasm-only
-//   node scripts/build.mjs --tests    also transpile tests/ to dist-test/
+//   node scripts/build.mjs --tests    also type-check bench/ (tsconfig.bench.json) and transpile tests/ to dist-test/
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, readdirSync, existsSync } from 'node:fs';
 import { build } from 'esbuild';
@@ -76,6 +76,8 @@ if (existsSync('bench') && readdirSync('bench').some((f) => f.endsWith('.ts'))) 
 run(bin('tsc'), ['-p', 'tsconfig.json', '--emitDeclarationOnly', '--declaration', '--outDir', 'dist/types']);
 
 if (args.has('--tests')) {
+  // esbuild only strips types: type-check the benchmarks here, so that they do not rot between bench runs
+  run(bin('tsc'), ['-p', 'tsconfig.bench.json', '--noEmit']);
   rmSync('dist-test', { recursive: true, force: true });
   const tests = readdirSync('tests').filter((f) => f.endsWith('.test.ts')).map((f) => `tests/${f}`);
   await build({
