@@ -9,7 +9,7 @@
 // thread count (below the probe: not yet at the limit; above 1 only where J fits in the caches, N = 1000).
 //
 // Run (from the repository root):  npm run bench:w1   (or: node scripts/build.mjs && node dist/bench/w1.js)
-// Writes bench/results/<date>-w1-node.json (<date>-w1-node-partial.json for a W1_NS or W1_NO_NUMPY run) and
+// Writes bench/results/<date>T<hhmm>-w1-<node|deno>.json (-partial.json for a W1_NS or W1_NO_NUMPY run) and
 // prints a markdown table for bench/RESULTS.md.
 // Environment: W1_NS=1000,2000 (a subset of N), W1_NO_NUMPY=1 (skip the peer).
 import { Bench } from 'tinybench';
@@ -182,7 +182,15 @@ const cell = (ms: number, T: number, N: number, p: Precision) => {
 };
 
 const cpus = os.cpus();
-const runtime = { name: 'node', version: process.version, v8: process.versions.v8, platform: `${process.platform} ${process.arch}` };
+// Deno runs this same bundle (npm run bench:deno) through its Node compatibility layer, where
+// process.version is the Node version it emulates: name the runtime from Deno's own version instead
+const deno = (globalThis as { Deno?: { version: { deno: string } } }).Deno;
+const runtime = {
+  name: deno ? 'deno' : 'node',
+  version: deno ? deno.version.deno : process.version,
+  v8: process.versions.v8,
+  platform: `${process.platform} ${process.arch}`,
+};
 const record = {
   workload: 'W1',
   date,
@@ -216,16 +224,17 @@ const record = {
       },
 };
 mkdirSync('bench/results', { recursive: true });
-// a partial run (W1_NS or W1_NO_NUMPY) gets its own name, so a smoke run never replaces the day's full record
+// a partial run (W1_NS or W1_NO_NUMPY) is marked as such in its name
 const partial = process.env.W1_NS !== undefined || process.env.W1_NO_NUMPY ? '-partial' : '';
-const file = `bench/results/${date.slice(0, 10)}-w1-node${partial}.json`;
+// the minute of the run is in the name, so runs never overwrite each other (Node and Deno runs pair by time)
+const file = `bench/results/${date.slice(0, 10)}T${date.slice(11, 16).replace(':', '')}-w1-${runtime.name}${partial}.json`;
 writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
 
 // the table
 const fmt = (c: ReturnType<typeof cell> | null) =>
   c ? `${c.ms.toFixed(3)} | ${Number.isFinite(c.vsNumpyF64) ? c.vsNumpyF64.toFixed(2) : '–'} | ${(100 * c.ofBandwidth).toFixed(0)} %` : '– | – | –';
 console.log(`date: ${date}`);
-console.log(`runtime: node ${process.version} (V8 ${process.versions.v8}, ${runtime.platform})`);
+console.log(`runtime: ${runtime.name} ${runtime.version} (V8 ${runtime.v8}, ${runtime.platform})`);
 console.log(`cpu: ${record.cpu.model}, ${cpus.length} logical cores; load average ${load0.join(', ')} before, ${load1.join(', ')} after; CPU time / wall during the dmftlab part ${cpuShare.toFixed(2)}`);
 console.log(
   numpySkipped
@@ -244,8 +253,8 @@ for (const N of NS) {
       const r = rows.find((x) => x.N === N && x.precision === p && x.variant === v && x.threads === T);
       return r ? cell(r.medianMsPerStep, T, N, p) : null;
     };
-    console.log(`| ${N} | node wasm-simd-threads | ${p} | ${fmt(get('wasm-simd-threads', 1))} | ${fmt(get('wasm-simd-threads', 2))} |`);
-    if (N <= JS_MAX_N) console.log(`| ${N} | node js | ${p} | ${fmt(get('js', 1))} | ${fmt(null)} |`);
+    console.log(`| ${N} | ${runtime.name} wasm-simd-threads | ${p} | ${fmt(get('wasm-simd-threads', 1))} | ${fmt(get('wasm-simd-threads', 2))} |`);
+    if (N <= JS_MAX_N) console.log(`| ${N} | ${runtime.name} js | ${p} | ${fmt(get('js', 1))} | ${fmt(null)} |`);
     if (!numpySkipped) {
       const np = (T: number) => cell(npMs(T, N, p), T, N, p);
       console.log(`| ${N} | numpy | ${p === 'f64' ? 'float64' : 'float32'} | ${fmt(np(1))} | ${fmt(np(2))} |`);
