@@ -21,6 +21,7 @@
 import { gaussFill } from '../core/rng.js';
 import { STREAM_RM_U, STREAM_RM_V, STREAM_RM_GAIN } from '../core/streams.js';
 import type { RandomModeModel } from '../spec/types.js';
+import { rhoLimit } from '../theory/dimension/effective-rank.js';
 
 /** Rows of J computed per block (the U D block kept in memory is ROW_BLOCK x P). */
 const ROW_BLOCK = 64;
@@ -98,9 +99,7 @@ export function effectiveRank(D: ArrayLike<number>, N: number = D.length): Effec
  * rho = 2 tau (1 - e^{-1/tau})^2 / (1 - e^{-2/tau}).
  */
 export function exponentialRho(tau: number): number {
-  const e1 = -Math.expm1(-1 / tau);
-  const e2 = -Math.expm1(-2 / tau);
-  return (2 * tau * e1 * e1) / e2;
+  return rhoLimit({ family: 'exponential', tau });
 }
 
 /** Per-unit input gains gamma_i (all 1 without heterogeneity). */
