@@ -273,3 +273,176 @@ export function matvecMultiF32(A: usize, ld: i32, t: usize, tStride: i32, P: i32
     for (let v = 0; v < P; v++) matvecF32(A, ld, t + <usize>v * tsb, y + <usize>v * ysb, i, i1);
   }
 }
+
+// y_t[i] for the four trials tb .. tb + 3 of the lanes of `a` (f32 lanes when f32 = 1, else two f64 vectors a, b);
+// trials >= K (padding lanes) are not stored. y_t = y + t * yStride (f64 elements).
+// @ts-ignore: decorator
+@inline
+function storeLanes4(y: usize, ysb: usize, i: i32, tb: i32, K: i32, l0: f64, l1: f64, l2: f64, l3: f64): void {
+  const p = y + (<usize>i << 3) + <usize>tb * ysb;
+  if (tb < K) store<f64>(p, l0);
+  if (tb + 1 < K) store<f64>(p + ysb, l1);
+  if (tb + 2 < K) store<f64>(p + 2 * ysb, l2);
+  if (tb + 3 < K) store<f64>(p + 3 * ysb, l3);
+}
+
+/**
+ * Batched trials, f32: y_t[i] = sum_j A[i*ld + j] * T[j*KP + t] for trials t < K, rows i in [i0, i1), with the
+ * phi values of the K trials interleaved in T (T[j*KP + t], KP = K rounded up to a multiple of 4, padding
+ * zero; packF32 fills it) and y_t = y + t * yStride (f64 elements). Two rows x 16 trials per pass: each
+ * A[i][j] is broadcast (v128.load32_splat) against the 16 trials' values of unit j (four f32x4 loads, one
+ * cache line), 8 accumulators, so A is streamed from memory once per call whatever K is and each element
+ * of A serves 16 multiply-adds (the last 8 or 4 trials: 4 or 2 accumulators). Each (row, trial) sum runs over j in order in one f32 lane: deterministic,
+ * independent of threads; it differs from matvecF32's (8 partial sums) by rounding only.
+ */
+export function matmulTrialsF32(A: usize, ld: i32, T: usize, KP: i32, K: i32, y: usize, yStride: i32, i0: i32, i1: i32): void {
+  const rowBytes = <usize>ld << 2;
+  const tRow = <usize>KP << 2; // bytes of T per unit j
+  const ysb = <usize>yStride << 3;
+  let i = i0;
+  for (; i < i1; i += 2) {
+    const two = i + 1 < i1;
+    const r0 = A + <usize>i * rowBytes;
+    const r1 = two ? r0 + rowBytes : r0; // an odd last row is computed twice, stored once
+    let g = 0;
+    for (; g + 16 <= KP; g += 16) {
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+      let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+      let tp = T + (<usize>g << 2);
+      for (let o: usize = 0; o < rowBytes; o += 4) {
+        const u = v128.load32_splat(r0 + o), w = v128.load32_splat(r1 + o);
+        const t0 = v128.load(tp), t1 = v128.load(tp, 16), t2 = v128.load(tp, 32), t3 = v128.load(tp, 48);
+        a0 = f32x4.add(a0, f32x4.mul(u, t0));
+        a1 = f32x4.add(a1, f32x4.mul(u, t1));
+        a2 = f32x4.add(a2, f32x4.mul(u, t2));
+        a3 = f32x4.add(a3, f32x4.mul(u, t3));
+        c0 = f32x4.add(c0, f32x4.mul(w, t0));
+        c1 = f32x4.add(c1, f32x4.mul(w, t1));
+        c2 = f32x4.add(c2, f32x4.mul(w, t2));
+        c3 = f32x4.add(c3, f32x4.mul(w, t3));
+        tp += tRow;
+      }
+      storeF32x4(y, ysb, i, g, K, a0);
+      storeF32x4(y, ysb, i, g + 4, K, a1);
+      storeF32x4(y, ysb, i, g + 8, K, a2);
+      storeF32x4(y, ysb, i, g + 12, K, a3);
+      if (two) {
+        storeF32x4(y, ysb, i + 1, g, K, c0);
+        storeF32x4(y, ysb, i + 1, g + 4, K, c1);
+        storeF32x4(y, ysb, i + 1, g + 8, K, c2);
+        storeF32x4(y, ysb, i + 1, g + 12, K, c3);
+      }
+    }
+    if (g + 8 <= KP) {
+      let a0 = f32x4.splat(0), a1 = f32x4.splat(0), c0 = f32x4.splat(0), c1 = f32x4.splat(0);
+      let tp = T + (<usize>g << 2);
+      for (let o: usize = 0; o < rowBytes; o += 4) {
+        const u = v128.load32_splat(r0 + o), w = v128.load32_splat(r1 + o);
+        const t0 = v128.load(tp), t1 = v128.load(tp, 16);
+        a0 = f32x4.add(a0, f32x4.mul(u, t0));
+        a1 = f32x4.add(a1, f32x4.mul(u, t1));
+        c0 = f32x4.add(c0, f32x4.mul(w, t0));
+        c1 = f32x4.add(c1, f32x4.mul(w, t1));
+        tp += tRow;
+      }
+      storeF32x4(y, ysb, i, g, K, a0);
+      storeF32x4(y, ysb, i, g + 4, K, a1);
+      if (two) {
+        storeF32x4(y, ysb, i + 1, g, K, c0);
+        storeF32x4(y, ysb, i + 1, g + 4, K, c1);
+      }
+      g += 8;
+    }
+    if (g < KP) {
+      let a0 = f32x4.splat(0), c0 = f32x4.splat(0);
+      let tp = T + (<usize>g << 2);
+      for (let o: usize = 0; o < rowBytes; o += 4) {
+        const t0 = v128.load(tp);
+        a0 = f32x4.add(a0, f32x4.mul(v128.load32_splat(r0 + o), t0));
+        c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(r1 + o), t0));
+        tp += tRow;
+      }
+      storeF32x4(y, ysb, i, g, K, a0);
+      if (two) storeF32x4(y, ysb, i + 1, g, K, c0);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function storeF32x4(y: usize, ysb: usize, i: i32, tb: i32, K: i32, a: v128): void {
+  storeLanes4(y, ysb, i, tb, K, <f64>f32x4.extract_lane(a, 0), <f64>f32x4.extract_lane(a, 1), <f64>f32x4.extract_lane(a, 2), <f64>f32x4.extract_lane(a, 3));
+}
+
+/**
+ * As matmulTrialsF32 for f64 A and T (T[j*KP + t] f64): two rows x 8 trials per pass (v128.load64_splat of
+ * A against four f64x2 loads of T), 8 accumulators; trials beyond the multiples of 8 two at a time.
+ */
+export function matmulTrialsF64(A: usize, ld: i32, T: usize, KP: i32, K: i32, y: usize, yStride: i32, i0: i32, i1: i32): void {
+  const rowBytes = <usize>ld << 3;
+  const tRow = <usize>KP << 3;
+  const ysb = <usize>yStride << 3;
+  let i = i0;
+  for (; i < i1; i += 2) {
+    const two = i + 1 < i1;
+    const r0 = A + <usize>i * rowBytes;
+    const r1 = two ? r0 + rowBytes : r0;
+    let g = 0;
+    for (; g + 8 <= KP; g += 8) {
+      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+      let c0 = f64x2.splat(0), c1 = f64x2.splat(0), c2 = f64x2.splat(0), c3 = f64x2.splat(0);
+      let tp = T + (<usize>g << 3);
+      for (let o: usize = 0; o < rowBytes; o += 8) {
+        const u = v128.load64_splat(r0 + o), w = v128.load64_splat(r1 + o);
+        const t0 = v128.load(tp), t1 = v128.load(tp, 16), t2 = v128.load(tp, 32), t3 = v128.load(tp, 48);
+        a0 = f64x2.add(a0, f64x2.mul(u, t0));
+        a1 = f64x2.add(a1, f64x2.mul(u, t1));
+        a2 = f64x2.add(a2, f64x2.mul(u, t2));
+        a3 = f64x2.add(a3, f64x2.mul(u, t3));
+        c0 = f64x2.add(c0, f64x2.mul(w, t0));
+        c1 = f64x2.add(c1, f64x2.mul(w, t1));
+        c2 = f64x2.add(c2, f64x2.mul(w, t2));
+        c3 = f64x2.add(c3, f64x2.mul(w, t3));
+        tp += tRow;
+      }
+      storeLanes4(y, ysb, i, g, K, f64x2.extract_lane(a0, 0), f64x2.extract_lane(a0, 1), f64x2.extract_lane(a1, 0), f64x2.extract_lane(a1, 1));
+      storeLanes4(y, ysb, i, g + 4, K, f64x2.extract_lane(a2, 0), f64x2.extract_lane(a2, 1), f64x2.extract_lane(a3, 0), f64x2.extract_lane(a3, 1));
+      if (two) {
+        storeLanes4(y, ysb, i + 1, g, K, f64x2.extract_lane(c0, 0), f64x2.extract_lane(c0, 1), f64x2.extract_lane(c1, 0), f64x2.extract_lane(c1, 1));
+        storeLanes4(y, ysb, i + 1, g + 4, K, f64x2.extract_lane(c2, 0), f64x2.extract_lane(c2, 1), f64x2.extract_lane(c3, 0), f64x2.extract_lane(c3, 1));
+      }
+    }
+    for (; g < KP; g += 4) {
+      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), c0 = f64x2.splat(0), c1 = f64x2.splat(0);
+      let tp = T + (<usize>g << 3);
+      for (let o: usize = 0; o < rowBytes; o += 8) {
+        const u = v128.load64_splat(r0 + o), w = v128.load64_splat(r1 + o);
+        const t0 = v128.load(tp), t1 = v128.load(tp, 16);
+        a0 = f64x2.add(a0, f64x2.mul(u, t0));
+        a1 = f64x2.add(a1, f64x2.mul(u, t1));
+        c0 = f64x2.add(c0, f64x2.mul(w, t0));
+        c1 = f64x2.add(c1, f64x2.mul(w, t1));
+        tp += tRow;
+      }
+      storeLanes4(y, ysb, i, g, K, f64x2.extract_lane(a0, 0), f64x2.extract_lane(a0, 1), f64x2.extract_lane(a1, 0), f64x2.extract_lane(a1, 1));
+      if (two) storeLanes4(y, ysb, i + 1, g, K, f64x2.extract_lane(c0, 0), f64x2.extract_lane(c0, 1), f64x2.extract_lane(c1, 0), f64x2.extract_lane(c1, 1));
+    }
+  }
+}
+
+/**
+ * Interleave K trials' phi buffers for matmulTrialsF32/F64 over units [j0, j1): T[j*KP + t] = t_t[j] with
+ * t_t = src + t * stride (elements); f32 = 1: 4-byte elements, else 8-byte. Padding lanes t >= K stay as
+ * they are (zero: JS clears T once).
+ */
+export function packTrials(src: usize, stride: i32, K: i32, KP: i32, T: usize, f32: i32, j0: i32, j1: i32): void {
+  const sh: usize = f32 ? 2 : 3;
+  for (let t = 0; t < K; t++) {
+    const s = src + ((<usize>t * <usize>stride) << sh);
+    for (let j = j0; j < j1; j++) {
+      const d = T + ((<usize>j * <usize>KP + <usize>t) << sh);
+      if (f32) store<f32>(d, load<f32>(s + (<usize>j << 2)));
+      else store<f64>(d, load<f64>(s + (<usize>j << 3)));
+    }
+  }
+}

@@ -7,11 +7,13 @@
 // block order, so results do not depend on the number of threads.
 
 import { phiVecF64, phiVecF64toF32 } from "./phi";
-import { matvecF64, matvecF32, blockDots } from "./linalg";
+import { matvecF64, matvecF32, matmulTrialsF32, matmulTrialsF64, packTrials, blockDots } from "./linalg";
 import { cf, ci, cp } from "./context";
 import { covarianceRows } from "./covariance";
 
 export const BLOCK: i32 = 256;
+/** Bytes of one context block (src/sim/layout.ts CONTEXT_SLOTS f64 slots); trials' contexts are consecutive. */
+const CTX_BYTES: usize = 48 << 3;
 
 // context slots (f64 each)
 const C_N = 0;
@@ -59,6 +61,9 @@ const C_COVSUM = 41; // block sums of a: nCovBlocks x LD f64
 const C_COVSPB = 42; // samples per covariance block
 const C_COVNB = 43; // number of covariance blocks
 const C_COVVAR = 44; // a = x (0) or a = phi(x) (1)
+const C_COVS0 = 45; // samples of earlier trials: sample s of this context is sample COVS0 + s of the covariance blocks
+const C_TPACK = 46; // batched trials (context 0 only): the interleaved phi values, two parities of ld x KP elements
+const C_KP = 47; // batched trials (context 0 only): K rounded up to a multiple of 4
 
 
 // JS-evaluated phi for user-registered nonlinearities: dst[k] = phi(src[k]), k < n; f32 = 1 stores f32.
@@ -193,7 +198,7 @@ function reduceSample(ctx: usize, sample: i32, kap: usize): void {
 function accumulateCovariance(ctx: usize, sample: i32, par: i32, i0: i32, i1: i32): void {
   const cov = cp(ctx, C_COV);
   if (cov == 0) return;
-  const b = sample / ci(ctx, C_COVSPB);
+  const b = (sample + ci(ctx, C_COVS0)) / ci(ctx, C_COVSPB);
   if (b >= ci(ctx, C_COVNB)) return;
   const N = ci(ctx, C_N);
   const ld = ci(ctx, C_LD);
@@ -206,13 +211,12 @@ function accumulateCovariance(ctx: usize, sample: i32, par: i32, i0: i32, i1: i3
   covarianceRows(sb, ld, cp(ctx, C_COVSUM) + (<usize>(b * ld) << 3), a, phi && f32, i0, i1);
 }
 
-// Phase B for rows [i0, i1): kappa, J t, and the integrator stage update.
-function phaseB(ctx: usize, par: i32, stage: i32, tid: i32, i0: i32, i1: i32, sample: i32): void {
+// Phase B, first part (every thread, before the matvec): kappa from the block partials into this thread's
+// scratch, the sample's reduction (thread 0) and the covariance of the own rows [i0, i1).
+function phaseBPre(ctx: usize, par: i32, tid: i32, i0: i32, i1: i32, sample: i32): void {
   const N = ci(ctx, C_N);
-  const ld = ci(ctx, C_LD);
   const R = ci(ctx, C_R);
   const nB = ci(ctx, C_NBLK);
-  const f32 = ci(ctx, C_F32);
   const kap = cp(ctx, C_SCR) + (<usize>(tid * 64) << 3);
   if (R > 0) {
     const kpart = cp(ctx, C_KPART) + (<usize>(par * R * nB) << 3);
@@ -226,14 +230,16 @@ function phaseB(ctx: usize, par: i32, stage: i32, tid: i32, i0: i32, i1: i32, sa
   if (sample >= 0 && tid == 0) reduceSample(ctx, sample, kap);
   if (i1 <= i0) return;
   if (sample >= 0) accumulateCovariance(ctx, sample, par, i0, i1);
+}
 
-  const t = cp(ctx, par ? C_T1 : C_T0);
+// Phase B, last part: the integrator stage update of rows [i0, i1), from y = J t (the matvec, done before),
+// the kappa in this thread's scratch (phaseBPre) and the input.
+function phaseBUpdate(ctx: usize, stage: i32, tid: i32, i0: i32, i1: i32): void {
+  const ld = ci(ctx, C_LD);
+  const R = ci(ctx, C_R);
+  const kap = cp(ctx, C_SCR) + (<usize>(tid * 64) << 3);
   const y = cp(ctx, C_Y);
   const dense = ci(ctx, C_DENSE);
-  if (dense) {
-    if (f32) matvecF32(cp(ctx, C_J), ld, t, y, i0, i1);
-    else matvecF64(cp(ctx, C_J), ld, t, y, i0, i1);
-  }
   const gs = cf(ctx, C_GSCALE);
   const dt = cf(ctx, C_DT);
   const method = ci(ctx, C_METHOD);
@@ -278,6 +284,28 @@ function phaseB(ctx: usize, par: i32, stage: i32, tid: i32, i0: i32, i1: i32, sa
   }
 }
 
+
+// Phase B for rows [i0, i1): kappa, J t, and the integrator stage update.
+function phaseB(ctx: usize, par: i32, stage: i32, tid: i32, i0: i32, i1: i32, sample: i32): void {
+  phaseBPre(ctx, par, tid, i0, i1, sample);
+  if (i1 <= i0) return;
+  if (ci(ctx, C_DENSE)) {
+    const t = cp(ctx, par ? C_T1 : C_T0);
+    if (ci(ctx, C_F32)) matvecF32(cp(ctx, C_J), ci(ctx, C_LD), t, cp(ctx, C_Y), i0, i1);
+    else matvecF64(cp(ctx, C_J), ci(ctx, C_LD), t, cp(ctx, C_Y), i0, i1);
+  }
+  phaseBUpdate(ctx, stage, tid, i0, i1);
+}
+
+/** The sample index taken at step k (before the step), or -1 when step k takes none. */
+// @ts-ignore: decorator
+@inline
+function sampleAt(k: i32, burn: i32, stride: i32, nSamp: i32): i32 {
+  if (k < burn || (k - burn) % stride != 0) return -1;
+  const s = (k - burn) / stride;
+  return s < nSamp ? s : -1;
+}
+
 /**
  * Advance steps [k0, k1) for thread `tid` of `nThreads`. Returns 0, or 1 if the abort word (bar + 8,
  * set by JS from another thread) was set, leaving x as it was after the last completed step.
@@ -303,11 +331,7 @@ export function simSteps(ctx: usize, tid: i32, nThreads: i32, k0: i32, k1: i32):
   const x = cp(ctx, C_X);
   const xs = cp(ctx, C_XS);
   for (let k = k0; k < k1; k++) {
-    let sample = -1;
-    if (k >= burn && (k - burn) % stride == 0) {
-      const s = (k - burn) / stride;
-      if (s < nSamp) sample = s;
-    }
+    const sample = sampleAt(k, burn, stride, nSamp);
     const decision = bar + 12 + (<usize>(k & 1) << 2);
     if (tid == 0) atomic.store<i32>(decision, atomic.load<i32>(bar, 8));
     for (let st = 0; st < stages; st++) {
@@ -316,6 +340,65 @@ export function simSteps(ctx: usize, tid: i32, nThreads: i32, k0: i32, k1: i32):
       barrier(bar, nThreads);
       if (st == 0 && atomic.load<i32>(decision) != 0) return 1;
       phaseB(ctx, par, st, tid, i0, i1, st == 0 ? sample : -1);
+    }
+  }
+  return 0;
+}
+
+/**
+ * Batched trials (spec field simulation.trials): K trajectories of one network, advanced together so that
+ * each load of J serves all K state vectors. The K contexts lie consecutively from `ctx0` (CTX_BYTES
+ * apart) and share J, the low-rank vectors, the input and the covariance sums; their x, xs, acc, phi
+ * buffers (each parity) and y are K consecutive vectors of stride LD (phi buffer of trial t: T0 + t LD, T0
+ * of context 0). After phase A each thread interleaves its units' phi values of all trials (packTrials),
+ * and matmulTrialsF32/F64 computes all K products J t_k in one pass over J.
+ * Everything else is the single-trajectory step of simSteps per context, in trial order, so results do
+ * not depend on the number of threads. The barrier and the abort word are context 0's.
+ */
+export function simStepsBatch(ctx0: usize, K: i32, tid: i32, nThreads: i32, k0: i32, k1: i32): i32 {
+  const N = ci(ctx0, C_N);
+  const ld = ci(ctx0, C_LD);
+  const nB = ci(ctx0, C_NBLK);
+  const b0 = blockStart(nB, tid, nThreads);
+  const b1 = blockStart(nB, tid + 1, nThreads);
+  const i0 = b0 * BLOCK;
+  const i1 = min(b1 * BLOCK, N);
+  const method = ci(ctx0, C_METHOD);
+  const stages = method == 0 ? 1 : method == 2 ? 2 : 4;
+  const burn = ci(ctx0, C_BURN);
+  const stride = ci(ctx0, C_STRIDE);
+  const nSamp = ci(ctx0, C_NSAMP);
+  const bar = cp(ctx0, C_BAR);
+  const dense = ci(ctx0, C_DENSE);
+  const f32 = ci(ctx0, C_F32);
+  const J = cp(ctx0, C_J);
+  const y = cp(ctx0, C_Y);
+  const KP = ci(ctx0, C_KP);
+  // two parities, as the phi buffers: a thread may interleave the next stage's values while another still
+  // multiplies this stage's (it cannot get two stages ahead: the next barrier waits for the slow one)
+  const packBytes = (<usize>ld * <usize>KP) << (f32 ? 2 : 3);
+  for (let k = k0; k < k1; k++) {
+    const sample = sampleAt(k, burn, stride, nSamp);
+    const decision = bar + 12 + (<usize>(k & 1) << 2);
+    if (tid == 0) atomic.store<i32>(decision, atomic.load<i32>(bar, 8));
+    for (let st = 0; st < stages; st++) {
+      const par = (k * stages + st) & 1;
+      const smp = st == 0 ? sample : -1;
+      for (let t = 0; t < K; t++) {
+        const c = ctx0 + <usize>t * CTX_BYTES;
+        phaseA(c, cp(c, st == 0 ? C_X : C_XS), par, b0, b1, smp);
+      }
+      const tpack = cp(ctx0, C_TPACK) + <usize>par * packBytes;
+      if (dense) packTrials(cp(ctx0, par ? C_T1 : C_T0), ld, K, KP, tpack, f32, i0, i1);
+      barrier(bar, nThreads);
+      if (st == 0 && atomic.load<i32>(decision) != 0) return 1;
+      for (let t = 0; t < K; t++) phaseBPre(ctx0 + <usize>t * CTX_BYTES, par, tid, i0, i1, smp);
+      if (i1 <= i0) continue;
+      if (dense) {
+        if (f32) matmulTrialsF32(J, ld, tpack, KP, K, y, ld, i0, i1);
+        else matmulTrialsF64(J, ld, tpack, KP, K, y, ld, i0, i1);
+      }
+      for (let t = 0; t < K; t++) phaseBUpdate(ctx0 + <usize>t * CTX_BYTES, st, tid, i0, i1);
     }
   }
   return 0;

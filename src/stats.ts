@@ -43,6 +43,24 @@ export function blockEstimate(x: ArrayLike<number>, blocks: number, from = 0): B
   return { mean, se, blockMeans };
 }
 
+/**
+ * One network's estimate from its trials (independent trajectories on the same J, `simulation.trials`): the
+ * mean of the trial means, and the SE of the pooled blocks (all trials' time blocks, blocks x trials of
+ * them; blocks of different trials are independent, blocks of one trial nearly so). A single trial is
+ * returned as it is.
+ */
+export function poolTrials(per: BlockEstimate[]): BlockEstimate {
+  if (per.length === 1) return per[0];
+  if (per.length === 0) throw new RangeError('dmftlab: poolTrials: no trials');
+  const blockMeans = per.flatMap((p) => p.blockMeans);
+  const mean = per.reduce((a, p) => a + p.mean, 0) / per.length;
+  const B = blockMeans.length;
+  const bm = blockMeans.reduce((a, v) => a + v, 0) / B;
+  let v = 0;
+  for (const m of blockMeans) v += (m - bm) ** 2;
+  return { mean, se: B > 1 ? Math.sqrt(v / (B - 1) / B) : NaN, blockMeans };
+}
+
 /** Combine per-network block estimates into one estimate. */
 export function combineNetworks(per: BlockEstimate[]): Estimate {
   const K = per.length;

@@ -45,6 +45,9 @@ export const Slot = {
   COVSPB: 42,
   COVNB: 43,
   COVVAR: 44,
+  COVS0: 45,
+  TPACK: 46,
+  KP: 47,
 } as const;
 export const CONTEXT_SLOTS = 48;
 

@@ -8,11 +8,11 @@ import { parseSpec } from '../spec/validate.js';
 import { getPhi } from '../phi.js';
 import { newKernel, newJsKernel, type Kernel } from '../core/wasm.js';
 import { Slot, CONTEXT_SLOTS, REDUCE_BLOCK, padded } from './layout.js';
-import { STREAM_J, STREAM_INIT } from '../core/streams.js';
+import { STREAM_J, initStream } from '../core/streams.js';
 import { lowRankVectors } from './lowrank-vectors.js';
 import { dimensionFromBlocks, combineDimension, type DimensionEstimate } from './dimension.js';
 import { buildRandomModeCoupling, empiricalRankOfJ, effectiveRank, randomModeSpectrum } from './random-mode.js';
-import { blockEstimate, combineNetworks, type Estimate, type BlockEstimate } from '../stats.js';
+import { blockEstimate, combineNetworks, poolTrials, type Estimate, type BlockEstimate } from '../stats.js';
 import { getPool, type Pool } from '../core/pool.js';
 import { setup, type Variant } from '../core/runtime.js';
 
@@ -67,6 +67,11 @@ export interface CouplingRank {
 
 export interface NetworkRun {
   seed: number;
+  /**
+   * With `simulation.trials` > 1: the trial (0 .. trials - 1) of network `seed` this entry holds; absent for
+   * single-trajectory runs. Trials share J (and the low-rank vectors and input) and differ in x(0).
+   */
+  trial?: number;
   /** Sample times (time units from the start of the run). */
   time: number[];
   /** Population mean (1/N) sum_i x_i at each sample. */
@@ -83,7 +88,10 @@ export interface NetworkRun {
   overlap: number[][];
   /** Variance across units of the time-averaged x_i (spec 01 §7). */
   temporalMeanVariance: number;
-  /** With the `dimension` run option: PR/N estimated from this network's activity (spec 03 §4). */
+  /**
+   * With the `dimension` run option: PR/N estimated from this network's activity (spec 03 §4). With trials,
+   * one estimate per network from the covariance of all its trials (on the trial-0 entry only).
+   */
   dimension?: DimensionEstimate;
   /** randomMode only: the effective rank of the spectrum and of the J that was built (spec 03 §5.1). */
   couplingRank?: CouplingRank;
@@ -123,8 +131,13 @@ export interface SimulationResult {
   networks: NetworkRun[];
   diagnostics: {
     seconds: number;
+    /** Steps over all networks (plan.steps x networks; a step advances every trial of a network). */
     steps: number;
     stepsPerSecond: number;
+    /** Trajectories per network (`simulation.trials`). */
+    trials: number;
+    /** Steps of single trajectories per second: stepsPerSecond x trials. */
+    trialStepsPerSecond: number;
     threads: number;
     variant: Variant;
     /** Why the run used fewer threads or a slower variant than requested ('' when it did not). */
@@ -162,34 +175,42 @@ export async function simulateSpec(spec: Spec, opts: RunOptions = {}): Promise<S
   if (dimension && variant === 'js') {
     throw new Error('dmftlab: simulation.dimension: the covariance is accumulated by the Wasm kernel; the js variant has none (use wasm-simd or wasm-simd-threads)');
   }
+  const trials = spec.simulation.trials ?? 1;
+  if (trials > 1 && variant === 'js') {
+    throw new Error(`dmftlab: simulation.trials: got ${trials}; batched trials run in the Wasm kernel, the js variant has one trajectory per network (use wasm-simd or wasm-simd-threads, or trials 1 and more networks)`);
+  }
   const kernel = variant === 'js' ? newJsKernel() : await newKernel();
   const pool = variant === 'wasm-simd-threads' ? await getPool(threads) : null;
-  const runs: NetworkRun[] = [];
+  const perNetwork: NetworkRun[][] = [];
   try {
     for (let k = 0; k < K; k++) {
       const progress = opts.onProgress ? (f: number) => opts.onProgress!((k + f) / K) : undefined;
       const workers = pool ? { pool, threads } : null;
-      runs.push(await runNetwork(kernel, spec, spec.seed + k, plan, { signal: opts.signal, onProgress: progress, dimension }, workers));
+      perNetwork.push(await runTrials(kernel, spec, spec.seed + k, plan, { signal: opts.signal, onProgress: progress, dimension }, workers));
     }
   } finally {
     pool?.release(kernel);
   }
   const R = spec.model.kind === 'lowrank' ? spec.model.rank : 0;
+  // a network's trials are pooled first (poolTrials), then networks are combined: the SE over networks
+  // measures the quenched spread, which trials on one J do not sample
+  const combine = (pick: (n: NetworkRun) => BlockEstimate) => combineNetworks(perNetwork.map((trials) => poolTrials(trials.map(pick))));
+  const runs = perNetwork.flat();
   const summary = {
-    variance: combineNetworks(runs.map((r) => r.stats.variance)),
-    mean: combineNetworks(runs.map((r) => r.stats.mean)),
-    absMean: combineNetworks(runs.map((r) => r.stats.absMean)),
-    kappa: Array.from({ length: R }, (_, r) => combineNetworks(runs.map((n) => n.stats.kappa[r]))),
-    absKappa: Array.from({ length: R }, (_, r) => combineNetworks(runs.map((n) => n.stats.absKappa[r]))),
-    kappaNorm: R > 0 ? combineNetworks(runs.map((n) => n.stats.kappaNorm!)) : null,
+    variance: combine((r) => r.stats.variance),
+    mean: combine((r) => r.stats.mean),
+    absMean: combine((r) => r.stats.absMean),
+    kappa: Array.from({ length: R }, (_, r) => combine((n) => n.stats.kappa[r])),
+    absKappa: Array.from({ length: R }, (_, r) => combine((n) => n.stats.absKappa[r])),
+    kappaNorm: R > 0 ? combine((n) => n.stats.kappaNorm!) : null,
     autocov: spec.simulation.lags.map((lag, l) => ({
       lag,
-      estimate: combineNetworks(runs.map((n) => n.stats.autocov[l])),
+      estimate: combine((n) => n.stats.autocov[l]),
     })),
     temporalMeanVariance: combineNetworks(
-      runs.map((n) => ({ mean: n.temporalMeanVariance, se: NaN, blockMeans: [] })),
+      perNetwork.map((trials) => ({ mean: trials.reduce((a, n) => a + n.temporalMeanVariance, 0) / trials.length, se: NaN, blockMeans: [] })),
     ),
-    dimension: dimension ? combineDimension(runs.map((n) => n.dimension!)) : null,
+    dimension: dimension ? combineDimension(perNetwork.map((trials) => trials[0].dimension!)) : null,
   };
   const seconds = (performance.now() - t0) / 1000;
   return {
@@ -202,6 +223,8 @@ export async function simulateSpec(spec: Spec, opts: RunOptions = {}): Promise<S
       seconds,
       steps: plan.steps * K,
       stepsPerSecond: (plan.steps * K) / seconds,
+      trials,
+      trialStepsPerSecond: (plan.steps * K * trials) / seconds,
       threads,
       variant,
       variantReason: reason,
@@ -214,16 +237,20 @@ export interface NetworkHandle {
   seed: number;
   /** Multiply-adds per step (for sizing chunks of work). */
   workPerStep: number;
-  /** Address of the kernel context (for the thread pool). */
+  /** Address of the kernel context (for the thread pool); with trials, the first of `trials` consecutive contexts. */
   ctx: number;
+  /** Trajectories advanced together on this network's J (`simulation.trials`, 1 = a single trajectory). */
+  trials: number;
+  /** The kernel export and its arguments for thread `tid` of `n` over steps [k0, k1) (the pool calls it). */
+  kernelCall(tid: number, n: number, k0: number, k1: number): { fn: 'simSteps' | 'simStepsBatch'; args: number[] };
   /** Advance steps [k0, k1) (single thread); throws a RangeError once the state is not finite. */
   step(k0: number, k1: number): void;
-  /** Throw a RangeError if the state is not finite after step k1. */
+  /** Throw a RangeError if the state of any trial is not finite after step k1. */
   check(k1: number): void;
-  /** The observables accumulated so far, as a NetworkRun without `seconds`. */
-  read(): Omit<NetworkRun, 'seconds'>;
-  /** The current state x (a view into Wasm memory, valid until `release`). */
-  state(): Float64Array;
+  /** The observables of trial `trial` (default 0) accumulated so far, as a NetworkRun without `seconds`. */
+  read(trial?: number): Omit<NetworkRun, 'seconds'>;
+  /** The current state x of trial `trial` (default 0; a view into Wasm memory, valid until `release`). */
+  state(trial?: number): Float64Array;
   /** Ask the threads running `simSteps` on this network to stop after the current step (any thread may call it). */
   requestAbort(): void;
   /** Free the network's memory (everything allocated after it is freed too). */
@@ -271,38 +298,52 @@ export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: Ste
     const H = Math.max(1, ...plan.lagSamples) + 1;
     const nTr = sim.traceUnits.length;
     const nS = plan.samples;
+    const K = sim.trials ?? 1;
     const seedLo = seed >>> 0;
     const seedHi = Math.floor(seed / 2 ** 32) >>> 0;
 
-    // memory layout (the arena zero-fills nothing; fresh pages are zero, reused ones are cleared here)
-    const ctx = arena.f64(CONTEXT_SLOTS);
+    // memory layout (the arena zero-fills nothing; fresh pages are zero, reused ones are cleared here).
+    // Per-trial buffers are K consecutive pieces of equal size (trial t at offset t x size), and the K
+    // contexts are consecutive, as simStepsBatch expects; shared: J, m, n, input, lags, trace units, the
+    // barrier and the covariance sums.
+    const ctx = arena.f64(CONTEXT_SLOTS * K);
     const J = dense ? (f32 ? arena.f32(N * ld) : arena.f64(N * ld)) : null;
-    const x = arena.f64(ld);
-    const xs = arena.f64(ld);
-    const acc = arena.f64(ld);
-    const tb0 = f32 ? arena.f32(ld) : arena.f64(ld);
-    const tb1 = f32 ? arena.f32(ld) : arena.f64(ld);
-    const y = arena.f64(ld);
+    const x = arena.f64(K * ld);
+    const xs = arena.f64(K * ld);
+    const acc = arena.f64(K * ld);
+    const tb0 = f32 ? arena.f32(K * ld) : arena.f64(K * ld);
+    const tb1 = f32 ? arena.f32(K * ld) : arena.f64(K * ld);
+    const y = arena.f64(K * ld);
     const m = arena.f64(Math.max(1, R) * ld);
     const nv = arena.f64(Math.max(1, R) * ld);
     const inp = arena.f64(ld);
-    const kpart = arena.f64(2 * Math.max(1, R) * nB);
+    const kpartN = 2 * Math.max(1, R) * nB;
+    const kpart = arena.f64(K * kpartN);
     const lags = arena.f64(Math.max(1, nLag));
-    const hist = arena.f64(H * ld);
-    const xsum = arena.f64(ld);
-    const opart = arena.f64(2 * nB * (2 + nLag));
-    const smean = arena.f64(nS);
-    const sm2 = arena.f64(nS);
-    const sac = arena.f64(nS * Math.max(1, nLag));
-    const skap = arena.f64(nS * Math.max(1, R));
+    const hist = arena.f64(K * H * ld);
+    const xsum = arena.f64(K * ld);
+    const opartN = 2 * nB * (2 + nLag);
+    const opart = arena.f64(K * opartN);
+    const smean = arena.f64(K * nS);
+    const sm2 = arena.f64(K * nS);
+    const sacN = nS * Math.max(1, nLag);
+    const sac = arena.f64(K * sacN);
+    const skapN = nS * Math.max(1, R);
+    const skap = arena.f64(K * skapN);
     const tridx = arena.f64(Math.max(1, nTr));
-    const trace = arena.f64(nS * Math.max(1, nTr));
+    const traceN = nS * Math.max(1, nTr);
+    const trace = arena.f64(K * traceN);
     const bar = arena.i32(16);
-    const scr = arena.f64(64 * MAX_THREADS); // 64 f64 of kappa scratch per thread (assembly/sim.ts: scr + tid * 64)
-    // block covariance sums for the dimension (spec 03 §4): simulation.blocks blocks of equal length
+    const scrN = 64 * MAX_THREADS; // 64 f64 of kappa scratch per thread (assembly/sim.ts: scr + tid * 64)
+    const scr = arena.f64(K * scrN);
+    // batched trials: the phi values of all trials interleaved by unit (assembly/linalg.ts packTrials), padding lanes zero
+    const KP = Math.ceil(K / 4) * 4;
+    const tpack = K > 1 && dense ? (f32 ? arena.f32(2 * ld * KP) : arena.f64(2 * ld * KP)) : null; // two parities
+    // block covariance sums for the dimension (spec 03 §4): simulation.blocks blocks of equal length over the
+    // trials' samples taken one trial after another (with one trial: blocks of the measurement window)
     const covBlocks = extra.dimension ? sim.blocks : 0;
-    const covSpb = covBlocks ? Math.floor(nS / covBlocks) : 0;
-    if (extra.dimension && covSpb < 1) throw new RangeError(`dmftlab: dimension: ${nS} samples cannot fill ${covBlocks} blocks (simulation.blocks); raise tMeasure`);
+    const covSpb = covBlocks ? Math.floor((K * nS) / covBlocks) : 0;
+    if (extra.dimension && covSpb < 1) throw new RangeError(`dmftlab: dimension: ${K * nS} samples cannot fill ${covBlocks} blocks (simulation.blocks); raise tMeasure`);
     const cov = covBlocks ? arena.f64(covBlocks * N * ld) : null;
     const covSum = covBlocks ? arena.f64(covBlocks * ld) : null;
     new Uint8Array(kernel.memory.buffer, ctx.ptr, arena.used - ctx.ptr).fill(0);
@@ -341,76 +382,92 @@ export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: Ste
     }
     const hasInput = model.kind === 'lowrank';
 
-    // initial state
-    wasm.gaussFillF64(x.ptr, N, seedLo, seedHi, STREAM_INIT, 0, sim.init.scale);
-    if (sim.init.kind === 'branch' && m1) {
-      const xv = x.view();
-      const a = sim.init.sign * sim.init.c;
-      for (let i = 0; i < N; i++) xv[i] += a * m1[i];
+    // initial states: trial t from its own stream (trial 0's is the single-trajectory run's)
+    for (let t = 0; t < K; t++) {
+      wasm.gaussFillF64(x.ptr + 8 * t * ld, N, seedLo, seedHi, initStream(t), 0, sim.init.scale);
+      if (sim.init.kind === 'branch' && m1) {
+        const xv = x.view().subarray(t * ld, t * ld + N);
+        const a = sim.init.sign * sim.init.c;
+        for (let i = 0; i < N; i++) xv[i] += a * m1[i];
+      }
     }
 
     lags.view().set(plan.lagSamples);
     tridx.view().set(sim.traceUnits);
-    const c = ctx.view();
-    c[Slot.N] = N;
-    c[Slot.LD] = ld;
-    c[Slot.R] = R;
-    c[Slot.PHI] = phi.code;
-    c[Slot.F32] = f32 ? 1 : 0;
-    c[Slot.METHOD] = { euler: 0, rk4: 1, heun: 2 }[sim.method];
-    c[Slot.DT] = sim.dt;
-    c[Slot.DENSE] = dense ? 1 : 0;
-    c[Slot.J] = J ? J.ptr : 0;
-    c[Slot.X] = x.ptr;
-    c[Slot.XS] = xs.ptr;
-    c[Slot.ACC] = acc.ptr;
-    c[Slot.T0] = tb0.ptr;
-    c[Slot.T1] = tb1.ptr;
-    c[Slot.Y] = y.ptr;
-    c[Slot.M] = m.ptr;
-    c[Slot.NV] = nv.ptr;
-    c[Slot.I] = hasInput ? inp.ptr : 0;
-    c[Slot.KPART] = kpart.ptr;
-    c[Slot.NBLK] = nB;
-    c[Slot.BURN] = plan.burnSteps;
-    c[Slot.STRIDE] = plan.stride;
-    c[Slot.NSAMP] = nS;
-    c[Slot.NLAG] = nLag;
-    c[Slot.LAGS] = lags.ptr;
-    c[Slot.H] = H;
-    c[Slot.HIST] = hist.ptr;
-    c[Slot.XSUM] = xsum.ptr;
-    c[Slot.OPART] = opart.ptr;
-    c[Slot.SMEAN] = smean.ptr;
-    c[Slot.SM2] = sm2.ptr;
-    c[Slot.SAC] = sac.ptr;
-    c[Slot.SKAP] = skap.ptr;
-    c[Slot.NTR] = nTr;
-    c[Slot.TRIDX] = tridx.ptr;
-    c[Slot.TRACE] = trace.ptr;
-    c[Slot.BAR] = bar.ptr;
-    c[Slot.SCR] = scr.ptr;
-    c[Slot.GSCALE] = 1;
-    c[Slot.XSQ] = 0;
-    c[Slot.COV] = cov ? cov.ptr : 0;
-    c[Slot.COVSUM] = covSum ? covSum.ptr : 0;
-    c[Slot.COVSPB] = covSpb;
-    c[Slot.COVNB] = covBlocks;
-    c[Slot.COVVAR] = extra.dimension === 'phi' ? 1 : 0;
+    const tb = f32 ? 4 : 8; // bytes per element of the phi buffers
+    for (let t = 0; t < K; t++) {
+      const c = ctx.view().subarray(t * CONTEXT_SLOTS, (t + 1) * CONTEXT_SLOTS);
+      c[Slot.N] = N;
+      c[Slot.LD] = ld;
+      c[Slot.R] = R;
+      c[Slot.PHI] = phi.code;
+      c[Slot.F32] = f32 ? 1 : 0;
+      c[Slot.METHOD] = { euler: 0, rk4: 1, heun: 2 }[sim.method];
+      c[Slot.DT] = sim.dt;
+      c[Slot.DENSE] = dense ? 1 : 0;
+      c[Slot.J] = J ? J.ptr : 0;
+      c[Slot.X] = x.ptr + 8 * t * ld;
+      c[Slot.XS] = xs.ptr + 8 * t * ld;
+      c[Slot.ACC] = acc.ptr + 8 * t * ld;
+      c[Slot.T0] = tb0.ptr + tb * t * ld;
+      c[Slot.T1] = tb1.ptr + tb * t * ld;
+      c[Slot.Y] = y.ptr + 8 * t * ld;
+      c[Slot.M] = m.ptr;
+      c[Slot.NV] = nv.ptr;
+      c[Slot.I] = hasInput ? inp.ptr : 0;
+      c[Slot.KPART] = kpart.ptr + 8 * t * kpartN;
+      c[Slot.NBLK] = nB;
+      c[Slot.BURN] = plan.burnSteps;
+      c[Slot.STRIDE] = plan.stride;
+      c[Slot.NSAMP] = nS;
+      c[Slot.NLAG] = nLag;
+      c[Slot.LAGS] = lags.ptr;
+      c[Slot.H] = H;
+      c[Slot.HIST] = hist.ptr + 8 * t * H * ld;
+      c[Slot.XSUM] = xsum.ptr + 8 * t * ld;
+      c[Slot.OPART] = opart.ptr + 8 * t * opartN;
+      c[Slot.SMEAN] = smean.ptr + 8 * t * nS;
+      c[Slot.SM2] = sm2.ptr + 8 * t * nS;
+      c[Slot.SAC] = sac.ptr + 8 * t * sacN;
+      c[Slot.SKAP] = skap.ptr + 8 * t * skapN;
+      c[Slot.NTR] = nTr;
+      c[Slot.TRIDX] = tridx.ptr;
+      c[Slot.TRACE] = trace.ptr + 8 * t * traceN;
+      c[Slot.BAR] = bar.ptr;
+      c[Slot.SCR] = scr.ptr + 8 * t * scrN;
+      c[Slot.GSCALE] = 1;
+      c[Slot.XSQ] = 0;
+      c[Slot.COV] = cov ? cov.ptr : 0;
+      c[Slot.COVSUM] = covSum ? covSum.ptr : 0;
+      c[Slot.COVSPB] = covSpb;
+      c[Slot.COVNB] = covBlocks;
+      c[Slot.COVVAR] = extra.dimension === 'phi' ? 1 : 0;
+      c[Slot.COVS0] = t * nS;
+      c[Slot.TPACK] = t === 0 && tpack ? tpack.ptr : 0;
+      c[Slot.KP] = t === 0 ? KP : 0;
+    }
 
-    const workPerStep = (dense ? N * N : N * (2 * R + 4)) * { euler: 1, heun: 2, rk4: 4 }[sim.method];
+    const workPerStep = K * (dense ? N * N : N * (2 * R + 4)) * { euler: 1, heun: 2, rk4: 4 }[sim.method];
+    const trialOf = (t: number) => {
+      if (!(Number.isInteger(t) && t >= 0 && t < K)) throw new RangeError(`dmftlab: trial: got ${t}; must be an integer from 0 to ${K - 1}`);
+      return t;
+    };
     return {
       seed,
       workPerStep,
-      state: () => x.view().subarray(0, N),
+      trials: K,
+      state: (trial = 0) => x.view().subarray(trialOf(trial) * ld, trial * ld + N),
       release: () => {
         if (kernel.customPhi === phi.f) kernel.customPhi = null;
         arena.release(mark);
       },
       ctx: ctx.ptr,
+      kernelCall: (tid, n, k0, k1) =>
+        K > 1 ? { fn: 'simStepsBatch', args: [ctx.ptr, K, tid, n, k0, k1] } : { fn: 'simSteps', args: [ctx.ptr, tid, n, k0, k1] },
       step(k0: number, k1: number) {
         kernel.customPhi = phi.code < 0 ? phi.f : null;
-        wasm.simSteps(ctx.ptr, 0, 1, k0, k1);
+        if (K > 1) wasm.simStepsBatch(ctx.ptr, K, 0, 1, k0, k1);
+        else wasm.simSteps(ctx.ptr, 0, 1, k0, k1);
         this.check(k1);
       },
       requestAbort() {
@@ -419,33 +476,37 @@ export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: Ste
       },
       check(k1: number) {
         const xCheck = x.view(); // a fresh view: the memory may have grown since the build
-        for (let i = 0; i < N; i++) {
-          if (!Number.isFinite(xCheck[i])) {
-            throw new RangeError(
-              `dmftlab: the simulation diverged (x is not finite at t = ${(k1 * sim.dt).toFixed(2)}, network seed ${seed}): ` +
-                `the dynamics are unbounded for these parameters (e.g. phi = ${model.phi} with g = ${model.g})`,
-            );
+        for (let t = 0; t < K; t++) {
+          for (let i = t * ld; i < t * ld + N; i++) {
+            if (!Number.isFinite(xCheck[i])) {
+              throw new RangeError(
+                `dmftlab: the simulation diverged (x is not finite at t = ${(k1 * sim.dt).toFixed(2)}, network seed ${seed}${K > 1 ? `, trial ${t}` : ''}): ` +
+                  `the dynamics are unbounded for these parameters (e.g. phi = ${model.phi} with g = ${model.g})`,
+              );
+            }
           }
         }
       },
-      read() {
+      read(trial = 0) {
+        const t = trialOf(trial);
+        const part = (v: Float64Array, n: number) => v.subarray(t * n, (t + 1) * n);
         const dt = sim.dt;
         const time = Array.from({ length: nS }, (_, s) => (plan.burnSteps + s * plan.stride) * dt);
-        const mean = Array.from(smean.view());
-        const m2v = sm2.view();
+        const mean = Array.from(part(smean.view(), nS));
+        const m2v = part(sm2.view(), nS);
         const variance = mean.map((mu, s) => m2v[s] - mu * mu);
-        const kapv = skap.view();
+        const kapv = part(skap.view(), skapN);
         const kappa = Array.from({ length: R }, (_, r) => Array.from({ length: nS }, (_, s) => kapv[s * R + r]));
-        const trv = trace.view();
+        const trv = part(trace.view(), traceN);
         const traces = sim.traceUnits.map((unit, k) => ({ unit, x: Array.from({ length: nS }, (_, s) => trv[s * nTr + k]) }));
-        const acv = sac.view();
+        const acv = part(sac.view(), sacN);
         const B = sim.blocks;
         const autocov = plan.lagSamples.map((L, l) => {
           const series = new Float64Array(Math.max(0, nS - L));
           for (let s = L; s < nS; s++) series[s - L] = acv[s * nLag + l] - mean[s] * mean[s - L];
           return blockEstimate(series, B);
         });
-        const xsv = xsum.view();
+        const xsv = part(xsum.view(), ld);
         let a1 = 0;
         let a2 = 0;
         for (let i = 0; i < N; i++) {
@@ -454,7 +515,7 @@ export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: Ste
           a2 += xb * xb;
         }
         const temporalMeanVariance = a2 / N - (a1 / N) ** 2;
-        const xv = x.view();
+        const xv = part(x.view(), ld);
         let f1 = 0;
         let f2 = 0;
         for (let i = 0; i < N; i++) {
@@ -463,6 +524,7 @@ export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: Ste
         }
         return {
           seed,
+          ...(K > 1 ? { trial: t } : {}),
           time,
           mean,
           variance,
@@ -472,7 +534,7 @@ export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: Ste
           overlap,
           temporalMeanVariance,
           ...(couplingRank ? { couplingRank } : {}),
-          ...(cov && covSum ? { dimension: dimensionFromBlocks(cov.view(), covSum.view(), N, ld, covBlocks, covSpb, extra.dimension!) } : {}),
+          ...(cov && covSum && t === 0 ? { dimension: dimensionFromBlocks(cov.view(), covSum.view(), N, ld, covBlocks, covSpb, extra.dimension!) } : {}),
           stats: {
             variance: blockEstimate(variance, B),
             mean: blockEstimate(mean, B),
@@ -504,6 +566,22 @@ export async function runNetwork(
   opts: RunOptions = {},
   workers: { pool: Pool; threads: number } | null = null,
 ): Promise<NetworkRun> {
+  if ((spec.simulation.trials ?? 1) > 1) throw new RangeError('dmftlab: runNetwork runs one trajectory; use runTrials for simulation.trials > 1');
+  return (await runTrials(kernel, spec, seed, plan, opts, workers))[0];
+}
+
+/**
+ * Build one network in `kernel`'s memory, run its `simulation.trials` trajectories together in chunks
+ * (progress, abort), and read back the observables of each trial (one NetworkRun per trial).
+ */
+export async function runTrials(
+  kernel: Kernel,
+  spec: Spec,
+  seed: number,
+  plan: StepPlan,
+  opts: RunOptions = {},
+  workers: { pool: Pool; threads: number } | null = null,
+): Promise<NetworkRun[]> {
   const t0 = performance.now();
   const net = buildNetwork(kernel, spec, seed, plan, { dimension: opts.dimension });
   const signal = opts.signal;
@@ -516,7 +594,7 @@ export async function runNetwork(
       const k1 = Math.min(plan.steps, k + chunk);
       if (workers) {
         const n = workers.threads;
-        const stopped = await workers.pool.call(kernel, n, 'simSteps', (t) => [net.ctx, t, n, k, k1]);
+        const stopped = await workers.pool.call(kernel, n, net.kernelCall(0, n, k, k1).fn, (t) => net.kernelCall(t, n, k, k1).args);
         if (stopped[0] !== 0 || signal?.aborted) throw abortError();
         net.check(k1);
       } else {
@@ -526,7 +604,8 @@ export async function runNetwork(
       }
       opts.onProgress?.(k1 / plan.steps);
     }
-    return { ...net.read(), seconds: (performance.now() - t0) / 1000 };
+    const seconds = (performance.now() - t0) / 1000;
+    return Array.from({ length: net.trials }, (_, t) => ({ ...net.read(t), seconds }));
   } finally {
     signal?.removeEventListener('abort', onAbort);
     net.release();

@@ -160,6 +160,12 @@ export interface SimulationSettings {
    * absent: no covariance is accumulated. The run option `dimension` overrides it.
    */
   dimension?: 'x' | 'phi';
+  /**
+   * Trajectories per network, advanced together on the same J (batched: each load of J serves all of them);
+   * trial t starts from its own random x(0). Absent: 1 (absent also when 1 is given, so that such specs
+   * keep their hash).
+   */
+  trials?: number;
 }
 
 export interface QuadratureSettings {

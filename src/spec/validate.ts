@@ -140,6 +140,8 @@ const MAX_P = 16;
 /** Largest time grid of the multiregion two-time DMFT (round(duration / dt) + 1 points). */
 export const MAX_DMFT_POINTS = 200000;
 const MAX_N = 100000;
+/** Most trajectories per network (simulation.trials). */
+const MAX_TRIALS = 1024;
 /** Largest alpha = P / N of a random-mode spectrum (flat, powerLaw). */
 const MAX_ALPHA = 100;
 /** Largest number of random modes P (powerLaw P; a list's length is bounded by the memory check). */
@@ -299,6 +301,7 @@ export const SPEC_TABLES: Readonly<Record<string, Table>> = {
       lags: { type: 'array', items: { type: 'number', minimum: 0 }, uniqueItems: true, default: DEFAULT_LAGS },
       init: { type: 'ref', ref: 'init' },
       dimension: { type: 'enum', enum: ['x', 'phi'] },
+      trials: { type: 'integer', minimum: 1, maximum: MAX_TRIALS },
     },
   },
   init: {
@@ -787,6 +790,9 @@ function readSpec(ctx: Ctx, input: unknown): Spec | undefined {
     if (model?.kind === 'multiregion') checkMemory(ctx, N, sim.precision, multiregionMatrices(model));
     else if (kind !== 'multiregion') checkMemory(ctx, N, sim.precision);
   }
+  if (N !== undefined && sim.value?.trials && !ctx.issues.length) {
+    checkTrialMemory(ctx, sim.value, N, N * (Math.ceil(N / 4) * 4) * (sim.value.precision === 'f64' ? 8 : 4));
+  }
   if (N !== undefined && sim.value?.dimension && !ctx.issues.length) {
     const units = model?.kind === 'multiregion' ? model.P * N : N;
     const mats = model?.kind === 'multiregion' ? multiregionMatrices(model).count : 1;
@@ -865,6 +871,33 @@ function checkMemory(ctx: Ctx, N: number, precision: 'f64' | 'f32', mats?: Matri
 export function covarianceBytes(units: number, blocks: number): number {
   const ld = Math.ceil(units / 8) * 8;
   return blocks * (units + 1) * ld * 8;
+}
+
+/**
+ * Bytes of the per-trial buffers of a single-population run (src/sim/simulate.ts buildNetwork): state,
+ * stage and accumulator vectors, two phi buffers and y (6 padded vectors), the history ring (max lag + 1
+ * vectors), per-unit sums, recorded series (mean, m^2, autocovariances, kappa, traces per sample) and the
+ * kappa scratch of 256 threads.
+ */
+export function trialBytes(sim: SimulationSettings, N: number, rank = 0): number {
+  const ld = Math.ceil(N / 8) * 8;
+  const samples = Math.max(1, Math.floor(sim.tMeasure / sim.sampleEvery + MULTIPLE_TOL));
+  const H = Math.max(1, ...sim.lags.map((l) => Math.round(l / sim.sampleEvery))) + 1;
+  const perSample = 2 + Math.max(1, sim.lags.length) + Math.max(1, rank) + Math.max(1, sim.traceUnits.length);
+  return 8 * (ld * (7 + H) + samples * perSample + 64 * 256);
+}
+
+function checkTrialMemory(ctx: Ctx, sim: SimulationSettings, N: number, couplingBytes: number): void {
+  const K = sim.trials ?? 1;
+  const per = trialBytes(sim, N);
+  if (K * per + couplingBytes <= COUPLING_MEMORY_LIMIT) return;
+  const gib = (x: number) => String(Number((x / 2 ** 30).toFixed(2)));
+  const maxK = Math.max(0, Math.floor((COUPLING_MEMORY_LIMIT - couplingBytes) / per));
+  ctx.add(
+    'simulation.trials',
+    K,
+    `got ${K}; ${K} trials of ${N} units need ${gib(K * per)} GiB of state and recorded series (${gib(per)} GiB each), with the coupling ${gib(K * per + couplingBytes)} GiB, more than the ${gib(COUPLING_MEMORY_LIMIT)} GiB limit: ${maxK >= 2 ? `use simulation.trials <= ${maxK}, fewer samples or lags, or a smaller N` : 'use fewer samples or lags, or a smaller N'}`,
+  );
 }
 
 function checkCovarianceMemory(ctx: Ctx, dimension: string, units: number, blocks: number, couplingBytes: number): void {
@@ -1709,7 +1742,13 @@ function readSimulation(
   let blocks = f('blocks') as number | undefined;
   const networks = f('networks') as number | undefined;
   const dimension = f('dimension') as SimulationSettings['dimension'];
+  // absent means 1 (no default in the table: it is stored only when > 1, so older specs keep their hash)
+  let trials = o.trials === undefined ? 1 : (f('trials') as number | undefined);
   const sp = child(path, 'sampleEvery');
+  if (mr && trials !== undefined && trials > 1) {
+    ctx.bad(child(path, 'trials'), trials, `1 for model kind "multiregion" (batched trials run single-population models; use more networks)`);
+    trials = undefined;
+  }
 
   if (sampleEvery !== undefined && dt !== undefined) {
     const k = multipleOf(sampleEvery, dt);
@@ -1799,6 +1838,7 @@ function readSimulation(
     se !== undefined &&
     bl !== undefined &&
     networks !== undefined &&
+    trials !== undefined &&
     tu !== undefined &&
     lg !== undefined &&
     init !== undefined;
@@ -1809,7 +1849,12 @@ function readSimulation(
     networks,
     precision,
     // dimension stays absent when not given, so that specs without it keep their hash
-    value: { method, dt, precision, tBurn, tMeasure, sampleEvery: se, blocks: bl, networks, traceUnits: tu, lags: lg, init, ...(dimension ? { dimension } : {}) },
+    // trials likewise stays absent when it is 1
+    value: {
+      method, dt, precision, tBurn, tMeasure, sampleEvery: se, blocks: bl, networks, traceUnits: tu, lags: lg, init,
+      ...(dimension ? { dimension } : {}),
+      ...(trials! > 1 ? { trials } : {}),
+    },
   };
 }
 
