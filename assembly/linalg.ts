@@ -446,3 +446,36 @@ export function packTrials(src: usize, stride: i32, K: i32, KP: i32, T: usize, f
     }
   }
 }
+
+/**
+ * Arithmetic probe (bench/w1b.ts): n passes of 12 independent f32x4 multiply-then-add chains on values in
+ * registers, no memory traffic; 48 multiply-adds per pass (12 chains cover the latency of a multiply and
+ * an add on two pipes each). Its rate is what this runtime's 128-bit SIMD (no fused multiply-add in Wasm
+ * SIMD) reaches on one thread: the ceiling of a compute-bound product.
+ */
+export function peakMulAddF32(n: i32, seed: f32): f32 {
+  const m = f32x4.splat(0.999999);
+  const c = f32x4.splat(1e-7);
+  let a0 = f32x4.splat(seed), a1 = f32x4.add(a0, c), a2 = f32x4.add(a1, c), a3 = f32x4.add(a2, c);
+  let a4 = f32x4.add(a3, c), a5 = f32x4.add(a4, c), a6 = f32x4.add(a5, c), a7 = f32x4.add(a6, c);
+  let a8 = f32x4.add(a7, c), a9 = f32x4.add(a8, c), a10 = f32x4.add(a9, c), a11 = f32x4.add(a10, c);
+  for (let k = 0; k < n; k++) {
+    a0 = f32x4.add(f32x4.mul(a0, m), c);
+    a1 = f32x4.add(f32x4.mul(a1, m), c);
+    a2 = f32x4.add(f32x4.mul(a2, m), c);
+    a3 = f32x4.add(f32x4.mul(a3, m), c);
+    a4 = f32x4.add(f32x4.mul(a4, m), c);
+    a5 = f32x4.add(f32x4.mul(a5, m), c);
+    a6 = f32x4.add(f32x4.mul(a6, m), c);
+    a7 = f32x4.add(f32x4.mul(a7, m), c);
+    a8 = f32x4.add(f32x4.mul(a8, m), c);
+    a9 = f32x4.add(f32x4.mul(a9, m), c);
+    a10 = f32x4.add(f32x4.mul(a10, m), c);
+    a11 = f32x4.add(f32x4.mul(a11, m), c);
+  }
+  const s = f32x4.add(
+    f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7))),
+    f32x4.add(f32x4.add(a8, a9), f32x4.add(a10, a11)),
+  );
+  return f32x4.extract_lane(s, 0) + f32x4.extract_lane(s, 1) + f32x4.extract_lane(s, 2) + f32x4.extract_lane(s, 3);
+}
