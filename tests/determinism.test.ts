@@ -17,6 +17,8 @@ const N = 600; // three 256-unit blocks, so 1, 2 and 3 threads split the rows di
 const all = Array.from({ length: N }, (_, i) => i);
 const cases: Record<string, object> = {
   'dense random': { kind: 'random', N, g: 2, phi: 'tanh' },
+  // batched trials (simulation.trials, matmulTrialsF32): all three trials' trajectories are hashed
+  'dense random, 3 batched trials, f32': { kind: 'random', N, g: 2, phi: 'tanh' },
   'low rank with input, f32 dense part': {
     kind: 'lowrank',
     N,
@@ -40,7 +42,10 @@ for (const [name, model] of Object.entries(cases)) {
       dmftlab: 1,
       seed: 11,
       model,
-      simulation: { method: 'heun', dt: 0.1, precision: name.includes('f32') ? 'f32' : 'f64', tBurn: 2, tMeasure: 4, sampleEvery: 0.2, blocks: 2, traceUnits: all },
+      simulation: {
+        method: 'heun', dt: 0.1, precision: name.includes('f32') ? 'f32' : 'f64', tBurn: 2, tMeasure: 4, sampleEvery: 0.2, blocks: 2, traceUnits: all,
+        ...(name.includes('trials') ? { trials: 3 } : {}),
+      },
     });
     const threads = report.variant === 'wasm-simd-threads' ? [1, 2, 3] : [1];
     if (threads.length === 1) t.diagnostic(`only 1 thread here: ${report.reason}`);
@@ -48,10 +53,12 @@ for (const [name, model] of Object.entries(cases)) {
     for (const n of threads) {
       const r = await simulateSpec(spec, { threads: n });
       assert.equal(r.diagnostics.threads, n);
-      const net = r.networks[0];
-      const traj: number[] = [];
-      for (let s = 0; s < net.time.length; s++) for (const tr of net.traces) traj.push(tr.x[s]);
-      hashes.push(await sha256([...traj, ...net.mean, ...net.variance]));
+      const values: number[] = [];
+      for (const net of r.networks) {
+        for (let s = 0; s < net.time.length; s++) for (const tr of net.traces) values.push(tr.x[s]);
+        values.push(...net.mean, ...net.variance);
+      }
+      hashes.push(await sha256(values));
     }
     for (const h of hashes) assert.equal(h, hashes[0], `thread counts disagree: ${hashes.join(', ')}`);
     if (report.variant !== 'js') {
