@@ -1,6 +1,6 @@
 // Benchmark: the two-time DMFT of spec 02 §3 (issue 4 acceptance: P = 2, dt = 0.05, Nt = 2500, the paper's
 // setting, in under 1 s), dmftlab's Wasm kernel against the TypeScript reference and against the numpy
-// implementation of the same recursion in bench/numpy/mrdmft.py (OPENBLAS_NUM_THREADS=1). Also the arcsine
+// implementation of the same recursion in bench/peers/mrdmft.py (OPENBLAS_NUM_THREADS=1). Also the arcsine
 // alone (the kernel's f64x2 polynomial, AssemblyScript's Math.asin, JS Math.asin), ns per value.
 //
 // Run (from the repository root):
@@ -35,7 +35,7 @@ writeFileSync(
   pfile,
   JSON.stringify({ P, dt: opts.dt, Nt: opts.Nt, T, U: Array.from(params.U), G2: [g * g, 0, 0, g * g], Sinit: opts.Sinit, sigma0: opts.sigma0, reps: 7 }),
 );
-const py = spawnSync('python3', ['bench/numpy/mrdmft.py', pfile], {
+const py = spawnSync('python3', ['bench/peers/mrdmft.py', pfile], {
   encoding: 'utf8',
   env: { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1' },
   maxBuffer: 1 << 28,
@@ -127,7 +127,7 @@ console.log('| implementation | wall median (ms) | samples | wall / wasm-simd | 
 console.log('|---|---:|---:|---:|---:|---:|');
 console.log(`| dmftlab wasm-simd | ${wasmMs.toFixed(1)} | ${samples('wasm-simd')} | 1.0 | ${wasmCpu.toFixed(1)} | 1.0 |`);
 console.log(`| dmftlab TypeScript reference | ${refMs.toFixed(1)} | ${samples('js reference')} | ${(refMs / wasmMs).toFixed(1)} | ${refCpu.toFixed(1)} | ${(refCpu / wasmCpu).toFixed(1)} |`);
-console.log(`| numpy (bench/numpy/mrdmft.py) | ${npMs.toFixed(1)} | ${np.seconds.length} | ${(npMs / wasmMs).toFixed(1)} | ${npCpu.toFixed(1)} | ${(npCpu / wasmCpu).toFixed(1)} |`);
+console.log(`| numpy (bench/peers/mrdmft.py) | ${npMs.toFixed(1)} | ${np.seconds.length} | ${(npMs / wasmMs).toFixed(1)} | ${npCpu.toFixed(1)} | ${(npCpu / wasmCpu).toFixed(1)} |`);
 console.log(`\nnumpy runs, wall (s): ${np.seconds.map((s) => s.toFixed(3)).join(', ')}; CPU (s): ${np.cpu.map((s) => s.toFixed(3)).join(', ')}\n`);
 console.log('| arcsine, 65536 values in [-1, 1] | ns per value |');
 console.log('|---|---:|');

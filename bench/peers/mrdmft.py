@@ -9,7 +9,7 @@ a blocked scan: within blocks of M entries y = dt L K with the M x M matrix L[j]
 one matrix product for all blocks and regions, then the block starts from a second, nb x nb triangular
 product. It is exact algebra; the rounding differs from the serial loop at the 1e-16 level.
 
-    OPENBLAS_NUM_THREADS=1 python3 bench/numpy/mrdmft.py params.json > out.json
+    OPENBLAS_NUM_THREADS=1 python3 bench/peers/mrdmft.py params.json > out.json
 
 params.json: {"P", "dt", "Nt", "T" (P^3, T[(a*P+b)*P+c]), "U" (P^3), "G2" (P^2), "Sinit" (P^2), "sigma0" (P),
 "reps"}. Prints JSON: per-repetition wall and CPU seconds (perf_counter, process_time), their medians, and
