@@ -3,10 +3,11 @@
 // solution at 200 values of g from 0 to 4: bistable static states (g < g_C), bistable chaos (g_C < g < g_BB),
 // the central static and chaotic states, and x = 0. Timed, one whole sweep per sample:
 //   - dmftlab `sweepLowRank` (src/theory/lowrank.ts) with the Wasm averager (`averagerFor` after `init()`,
-//     as `dmftlab demo` runs it) and with the TypeScript averager (`makeAverager`, what sweepLowRank uses
-//     when no averager is passed); tinybench median of the wall clock and the median CPU time,
-//   - the public API route: `solve(spec)` once per g (a spec with model.g = g; each call also computes the
-//     bifurcation points and Delta(tau), as a user of the package gets them: sweepLowRank is not exported),
+//     as `dmftlab demo` runs it; the public `lowrank.sweep(spec, gValues)` of src/theory/lowrank-sweep.ts is
+//     exactly this call after parsing the spec) and with the TypeScript averager (`makeAverager`, what
+//     sweepLowRank uses when no averager is passed); tinybench median of the wall clock and the median CPU time,
+//   - `solve(spec)` once per g (a spec with model.g = g; each call also computes the bifurcation points and
+//     Delta(tau)): the route for one g, about 60x slower per g than the sweep,
 //   - the numpy peer bench/peers/w4.py: at each g a damped fixed-point iteration of the static equations from
 //     kappa = +, - and 0 and of the chaotic ones from kappa = 0 and (where a +/- chaotic state can exist)
 //     from the static +/- state; every Gaussian integral on a 200-node Gauss-Hermite rule (nested 200 x 200

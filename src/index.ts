@@ -33,6 +33,8 @@ export { registerPhi, phiNames } from './phi.js';
 export { VERSION, FORMAT_VERSION } from './version.js';
 /** The multiregion theory (spec 02, Clark & Beiran 2025) for figure scripts: see src/theory/multiregion/index.ts. */
 export * as multiregion from './theory/multiregion/index.js';
+/** The low-rank theory over a range of g, for bifurcation diagrams (spec 01 §4.4): `lowrank.sweep(spec, gValues)`. */
+export * as lowrank from './theory/lowrank-sweep.js';
 /** The dimension-of-activity theory (spec 03; PR/N, the single-site DMFT, effective rank): see src/theory/dimension/index.ts. */
 export * as dimension from './theory/dimension/index.js';
 /** The project's dependency-free SVG figures (panels of lines, points, error bars, heatmaps). */
