@@ -251,6 +251,15 @@ export interface NetworkHandle {
   read(trial?: number): Omit<NetworkRun, 'seconds'>;
   /** The current state x of trial `trial` (default 0; a view into Wasm memory, valid until `release`). */
   state(trial?: number): Float64Array;
+  /**
+   * Change parameters between steps (streaming, src/sim/stream.ts): the random part's g (through the
+   * kernel's scale of the built J, so J is not rebuilt; not for a network built with g = 0), and multipliers
+   * of the spec's input I and of the structure (the vectors m_r, so the structured coupling m n^T / N
+   * scales with it). They apply from the next step on.
+   */
+  setParams(p: { g?: number; inputScale?: number; structureScale?: number }): void;
+  /** kappa_r = (1/N) sum_i n_r,i phi(x_i) of trial `trial` now (evaluated in JS; [] without structure). */
+  kappaNow(trial?: number): number[];
   /** Ask the threads running `simSteps` on this network to stop after the current step (any thread may call it). */
   requestAbort(): void;
   /** Free the network's memory (everything allocated after it is freed too). */
@@ -362,6 +371,8 @@ export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: Ste
     }
     const overlap: number[][] = [];
     let m1: Float64Array | null = null;
+    // the drawn vectors, kept for parameter changes and kappa in JS (streaming)
+    let base: { m: Float64Array[]; n: Float64Array[]; I: Float64Array } | null = null;
     if (model.kind === 'lowrank') {
       const vecs = lowRankVectors(model, seed);
       const mv = m.view();
@@ -379,6 +390,7 @@ export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: Ste
       }
       inp.view().set(vecs.I);
       m1 = vecs.m[0];
+      base = { m: vecs.m.map((v) => Float64Array.from(v)), n: vecs.n.map((v) => Float64Array.from(v)), I: Float64Array.from(vecs.I) };
     }
     const hasInput = model.kind === 'lowrank';
 
@@ -460,6 +472,39 @@ export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: Ste
       release: () => {
         if (kernel.customPhi === phi.f) kernel.customPhi = null;
         arena.release(mark);
+      },
+      setParams(p) {
+        const check = (name: string, v: number | undefined) => {
+          if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) throw new RangeError(`dmftlab: ${name}: got ${v}; must be a finite number >= 0`);
+        };
+        check('g', p.g);
+        check('inputScale', p.inputScale);
+        check('structureScale', p.structureScale);
+        if (p.g !== undefined) {
+          if (!dense) throw new RangeError(`dmftlab: g: got ${p.g}; this network was built with g = 0 (no random part to scale): start it with g > 0`);
+          const c = ctx.view();
+          for (let t = 0; t < K; t++) c[t * CONTEXT_SLOTS + Slot.GSCALE] = p.g / model.g;
+        }
+        if ((p.inputScale !== undefined || p.structureScale !== undefined) && !base) {
+          throw new RangeError(`dmftlab: ${p.inputScale !== undefined ? 'inputScale' : 'structureScale'}: model kind "${model.kind}" has no input or structure to scale (model kind "lowrank" has)`);
+        }
+        if (base && p.inputScale !== undefined) {
+          const v = inp.view();
+          for (let i = 0; i < N; i++) v[i] = p.inputScale * base.I[i];
+        }
+        if (base && p.structureScale !== undefined) {
+          const v = m.view();
+          for (let r = 0; r < R; r++) for (let i = 0; i < N; i++) v[r * ld + i] = p.structureScale * base.m[r][i];
+        }
+      },
+      kappaNow(trial = 0) {
+        if (!base) return [];
+        const xv = x.view().subarray(trialOf(trial) * ld, trial * ld + N);
+        return base.n.map((nr) => {
+          let acc = 0;
+          for (let i = 0; i < N; i++) acc += nr[i] * phi.f(xv[i]);
+          return acc / N;
+        });
       },
       ctx: ctx.ptr,
       kernelCall: (tid, n, k0, k1) =>
