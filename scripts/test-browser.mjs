@@ -223,6 +223,11 @@ export async function runBrowser() {
   copyFileSync(join(SHIMS, 'run.html'), join(OUT, 'run.html'));
   // the kernel worker as a plain file, for the explicit-worker-URL test (pages whose CSP forbids blob: workers)
   copyFileSync(join(root, 'build', 'kernel-worker.txt'), join(OUT, 'kernel-worker.js'));
+  // the embedding example and the ESM bundle it imports, at their repository paths (tests/browser/embedding.test.ts)
+  mkdirSync(join(OUT, 'examples', 'embed'), { recursive: true });
+  mkdirSync(join(OUT, 'dist', 'browser'), { recursive: true });
+  copyFileSync(join(root, 'examples', 'embed', 'index.html'), join(OUT, 'examples', 'embed', 'index.html'));
+  if (existsSync(join(root, 'dist', 'browser', 'index.js'))) copyFileSync(join(root, 'dist', 'browser', 'index.js'), join(OUT, 'dist', 'browser', 'index.js'));
   const iso = await serve(true);
   const plain = await serve(false);
   const limit = fileTimeoutMs();
