@@ -44,7 +44,7 @@ export function runtimeInfo(): RuntimeInfo {
 }
 
 /** dmftlab's version (package.json) and the git commit of the working tree (with "+dirty" when it has changes), or null. */
-export function provenance(): { dmftlab: string | null; commit: string | null } {
+function readProvenance(): { dmftlab: string | null; commit: string | null } {
   let version: string | null = null;
   try {
     version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version?: string }).version ?? null;
@@ -58,6 +58,15 @@ export function provenance(): { dmftlab: string | null; commit: string | null } 
   const head = git(['rev-parse', '--short=12', 'HEAD']);
   const dirty = head ? git(['status', '--porcelain', '--untracked-files=no']) : null;
   return { dmftlab: version, commit: head ? `${head}${dirty ? '+dirty' : ''}` : null };
+}
+
+/**
+ * The provenance when the bench started (read once, when this module is imported at start-up). Records are
+ * written at the end, and a long bench (W4: 20 minutes) used to name a commit made while it ran.
+ */
+const START_PROVENANCE = readProvenance();
+export function provenance(): { dmftlab: string | null; commit: string | null } {
+  return START_PROVENANCE;
 }
 
 export function cpuInfo(): { model: string; cores: number } {
