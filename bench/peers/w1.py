@@ -12,21 +12,12 @@ per step. Prints one JSON line: python and numpy versions, the BLAS numpy was bu
 variables of the environment, and per (N, dtype) the median, minimum and all samples (ms per step).
 """
 import json
-import os
-import platform
 import sys
 import time
 
 import numpy as np
 
-
-def blas_info():
-    try:
-        cfg = np.show_config(mode="dicts")
-        b = cfg.get("Build Dependencies", {}).get("blas", {})
-        return {"name": b.get("name"), "version": b.get("version")}
-    except Exception as e:  # older numpy: no dict mode
-        return {"error": str(e)}
+from peer_env import peer_environment  # bench/peers/peer_env.py
 
 
 def main():
@@ -67,14 +58,10 @@ def main():
                 }
             )
             del J
-    env = {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
     print(
         json.dumps(
             {
-                "python": platform.python_version(),
-                "numpy": np.__version__,
-                "blas": blas_info(),
-                "env": env,
+                **peer_environment(),
                 "g": g,
                 "dt": dt,
                 "seed": seed,

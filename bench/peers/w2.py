@@ -30,21 +30,13 @@ from dmftlab's state after the same steps: the check that this peer integrates t
 """
 import json
 import os
-import platform
 import resource
 import sys
 import time
 
 import numpy as np
 
-
-def blas_info():
-    try:
-        cfg = np.show_config(mode="dicts")
-        b = cfg.get("Build Dependencies", {}).get("blas", {})
-        return {"name": b.get("name"), "version": b.get("version")}
-    except Exception as e:  # older numpy: no dict mode
-        return {"error": str(e)}
+from peer_env import peer_environment  # bench/peers/peer_env.py
 
 
 def draw_vectors(rng, P, N, c):
@@ -171,14 +163,10 @@ def main():
                 )
             del chi
         del chi64
-    env = {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
     print(
         json.dumps(
             {
-                "python": platform.python_version(),
-                "numpy": np.__version__,
-                "blas": blas_info(),
-                "env": env,
+                **peer_environment(),
                 "peakRssBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
                 "P": P,
                 "g": g,

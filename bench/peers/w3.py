@@ -24,15 +24,13 @@ of the environment, and per (style, Nt) the wall (perf_counter) and CPU (process
 repetition, their medians, and S (Nt x P^2, S[k][a*P+b]) and D (Nt x P) of the last repetition.
 """
 import json
-import os
-import platform
 import sys
 import time
 
 import numpy as np
 
 import mrdmft  # bench/peers/mrdmft.py, the vectorised peer
-from w1 import blas_info  # bench/peers/w1.py
+from peer_env import peer_environment  # bench/peers/peer_env.py
 
 
 def solve_research(p, Nt):
@@ -132,8 +130,7 @@ def main():
                     "D": D.tolist(),
                 }
             )
-    env = {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
-    json.dump({"python": platform.python_version(), "numpy": np.__version__, "blas": blas_info(), "env": env, "budget": budget, "runs": out}, sys.stdout)
+    json.dump({**peer_environment(), "budget": budget, "runs": out}, sys.stdout)
     print()
 
 

@@ -47,22 +47,13 @@ start-up and imports excluded), and from the last sweep every branch per g and e
 """
 import json
 import math
-import os
-import platform
 import sys
 import time
 
 import numpy as np
 from numpy.polynomial.hermite import hermgauss
 
-
-def blas_info():
-    try:
-        cfg = np.show_config(mode="dicts")
-        b = cfg.get("Build Dependencies", {}).get("blas", {})
-        return {"name": b.get("name"), "version": b.get("version")}
-    except Exception as e:  # older numpy: no dict mode
-        return {"error": str(e)}
+from peer_env import peer_environment  # bench/peers/peer_env.py
 
 
 def logcosh(x):
@@ -240,14 +231,10 @@ def main():
         points = sweep(th, p["gs"], p)
         wall.append(time.perf_counter() - t0)
         cpu.append(time.process_time() - c0)
-    env = {k: os.environ.get(k) for k in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
     print(
         json.dumps(
             {
-                "python": platform.python_version(),
-                "numpy": np.__version__,
-                "blas": blas_info(),
-                "env": env,
+                **peer_environment(),
                 "settings": {k: v for k, v in p.items() if k != "gs"},
                 "wallSeconds": wall,
                 "cpuSeconds": cpu,
