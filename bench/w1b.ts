@@ -21,6 +21,7 @@ import { buildNetwork, planSteps, type NetworkHandle } from '../src/sim/simulate
 import { getPool, disposePool } from '../src/core/pool.js';
 import { pairedRatio } from './lib/paired.js';
 import { latencyOf } from './lib/latency.js';
+import { bandwidthProbe } from './lib/probe.js';
 
 type Precision = 'f32' | 'f64';
 const NS = (process.env.W1B_NS ?? '2000,4000').split(',').map(Number);
@@ -40,27 +41,19 @@ const pool = await getPool(2);
 const PEAK_PASSES = 2_000_000;
 const peak = (T: number) => async () => void (await pool.call(kernel, T, 'peakMulAddF32', (t) => [PEAK_PASSES, 1 + t]));
 // the bandwidth ceiling: streamSumF64 over 128 MB (beyond the caches)
-const nProbe = 16_000_000;
-const probe = kernel.arena.f64(nProbe);
-probe.view().fill(1);
-const part = (t: number, T: number) => {
-  const a = Math.floor((nProbe / 32) * (t / T)) * 32;
-  const b = Math.floor((nProbe / 32) * ((t + 1) / T)) * 32;
-  return [probe.ptr + 8 * a, b - a];
-};
-const stream = (T: number) => async () => void (await pool.call(kernel, T, 'streamSumF64', (t) => part(t, T)));
+const probe = bandwidthProbe(kernel, pool, 16_000_000);
 const ceilings: { threads: number; macPerS: number; GBs: number }[] = [];
 {
   const b = new Bench({ name: 'ceilings', ...BENCH });
   for (const T of THREADS) {
     b.add(`peak ${T}`, peak(T));
-    b.add(`stream ${T}`, stream(T));
+    b.add(`stream ${T}`, probe.stream(T));
   }
   await b.run();
   for (const T of THREADS) {
     const pk = latencyOf(b.tasks.find((t) => t.name === `peak ${T}`)!).p50;
     const st = latencyOf(b.tasks.find((t) => t.name === `stream ${T}`)!).p50;
-    ceilings.push({ threads: T, macPerS: (T * PEAK_PASSES * 48) / (pk / 1e3), GBs: (8 * nProbe) / 1e9 / (st / 1e3) });
+    ceilings.push({ threads: T, macPerS: (T * PEAK_PASSES * 48) / (pk / 1e3), GBs: probe.bytes / 1e9 / (st / 1e3) });
   }
 }
 

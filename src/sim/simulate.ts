@@ -145,8 +145,9 @@ export interface SimulationResult {
   };
 }
 
-function abortError(): Error {
-  const e = new Error('dmftlab: the run was aborted');
+/** The error an aborted run (or stream) rejects with: name AbortError. */
+export function abortError(what = 'run'): Error {
+  const e = new Error(`dmftlab: the ${what} was aborted`);
   e.name = 'AbortError';
   return e;
 }
@@ -602,6 +603,22 @@ export function buildNetwork(kernel: Kernel, spec: Spec, seed: number, plan: Ste
 const CHUNK_WORK_HERE = 3e7;
 const CHUNK_WORK_POOL = 2e8;
 
+/**
+ * Advance `net` over steps [k0, k1) on `workers` (or on the calling thread without them); true if the threads
+ * stopped early on the abort word (`requestAbort`). Throws a RangeError once the state is not finite.
+ */
+export async function advanceNetwork(kernel: Kernel, net: NetworkHandle, workers: { pool: Pool; threads: number } | null, k0: number, k1: number): Promise<boolean> {
+  if (!workers) {
+    net.step(k0, k1);
+    return false;
+  }
+  const n = workers.threads;
+  const stopped = await workers.pool.call(kernel, n, net.kernelCall(0, n, k0, k1).fn, (t) => net.kernelCall(t, n, k0, k1).args);
+  if (stopped[0] !== 0) return true;
+  net.check(k1);
+  return false;
+}
+
 /** Build one network in `kernel`'s memory, run it in chunks (progress, abort), and read back its observables. */
 export async function runNetwork(
   kernel: Kernel,
@@ -637,16 +654,9 @@ export async function runTrials(
     const chunk = Math.max(1, Math.floor((workers ? CHUNK_WORK_POOL : CHUNK_WORK_HERE) / Math.max(1, net.workPerStep)));
     for (let k = 0; k < plan.steps; k += chunk) {
       const k1 = Math.min(plan.steps, k + chunk);
-      if (workers) {
-        const n = workers.threads;
-        const stopped = await workers.pool.call(kernel, n, net.kernelCall(0, n, k, k1).fn, (t) => net.kernelCall(t, n, k, k1).args);
-        if (stopped[0] !== 0 || signal?.aborted) throw abortError();
-        net.check(k1);
-      } else {
-        net.step(k, k1);
-        await yieldToEventLoop();
-        if (signal?.aborted) throw abortError();
-      }
+      const stopped = await advanceNetwork(kernel, net, workers, k, k1);
+      if (!workers) await yieldToEventLoop();
+      if (stopped || signal?.aborted) throw abortError();
       opts.onProgress?.(k1 / plan.steps);
     }
     const seconds = (performance.now() - t0) / 1000;

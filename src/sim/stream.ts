@@ -9,7 +9,9 @@ import type { Spec } from '../spec/types.js';
 import { parseSpec } from '../spec/validate.js';
 import { newKernel, type Kernel } from '../core/wasm.js';
 import { getPool, type Pool } from '../core/pool.js';
-import { buildNetwork, runSetup, type NetworkHandle, type StepPlan } from './simulate.js';
+import { abortError as runAborted, advanceNetwork, buildNetwork, runSetup, type NetworkHandle, type StepPlan } from './simulate.js';
+
+const abortError = () => runAborted('stream');
 
 export interface StreamOptions {
   /** Steps between frames (default: the steps of `simulation.sampleEvery`). */
@@ -75,12 +77,6 @@ export interface SimulationStream extends AsyncIterableIterator<Frame> {
   close(): Promise<void>;
 }
 
-function abortError(): Error {
-  const e = new Error('dmftlab: the stream was aborted');
-  e.name = 'AbortError';
-  return e;
-}
-
 /** Steps the kernel can count (i32 step indices): a stream ends there. */
 const MAX_STEPS = 2 ** 31 - 2;
 
@@ -107,7 +103,7 @@ export function stream(input: unknown, opts: StreamOptions = {}): SimulationStre
   let steps = 0;
   let index = 0;
   let run = { frames: 0, mean: 0, variance: 0, kappa: [] as number[] };
-  let state: { kernel: Kernel; net: NetworkHandle; pool: Pool | null; threads: number } | null = null;
+  let state: { kernel: Kernel; net: NetworkHandle; workers: { pool: Pool; threads: number } | null } | null = null;
   let starting: Promise<void> | null = null;
   let busy = false;
 
@@ -118,8 +114,8 @@ export function stream(input: unknown, opts: StreamOptions = {}): SimulationStre
     const plan: StepPlan = { steps: MAX_STEPS, burnSteps: MAX_STEPS, stride: 1, samples: 1, lagSamples: [0] };
     const s1 = { ...spec, simulation: { ...spec.simulation, lags: [0], traceUnits: [] } };
     const net = buildNetwork(kernel, s1, spec.seed, plan);
-    const pool = variant === 'wasm-simd-threads' && threads > 1 ? await getPool(threads) : null;
-    state = { kernel, net, pool, threads };
+    const workers = variant === 'wasm-simd-threads' && threads > 1 ? { pool: await getPool(threads), threads } : null;
+    state = { kernel, net, workers };
   };
 
   const release = async () => {
@@ -129,20 +125,8 @@ export function stream(input: unknown, opts: StreamOptions = {}): SimulationStre
     if (starting) await starting.catch(() => undefined);
     if (state) {
       state.net.release();
-      state.pool?.release(state.kernel);
+      state.workers?.pool.release(state.kernel);
       state = null;
-    }
-  };
-
-  const advance = async (k0: number, k1: number) => {
-    const { net, pool, threads, kernel } = state!;
-    if (pool) {
-      const c = net.kernelCall(0, threads, k0, k1);
-      const stopped = await pool.call(kernel, threads, c.fn, (t) => net.kernelCall(t, threads, k0, k1).args);
-      if (stopped[0] !== 0) throw abortError();
-      net.check(k1);
-    } else {
-      net.step(k0, k1);
     }
   };
 
@@ -180,7 +164,7 @@ export function stream(input: unknown, opts: StreamOptions = {}): SimulationStre
         pending = null;
         run = { frames: 0, mean: 0, variance: 0, kappa: [] };
       }
-      await advance(steps, steps + every);
+      if (await advanceNetwork(state.kernel, state.net, state.workers, steps, steps + every)) throw abortError();
       steps += every;
       const view = state.net.state();
       let s1 = 0;
