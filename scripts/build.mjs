@@ -2,8 +2,9 @@
 //   node scripts/build.mjs            everything
 //   node scripts/build.mjs --wasm-only
 //   node scripts/build.mjs --tests    also type-check bench/ (tsconfig.bench.json) and transpile tests/ to dist-test/
+// Outputs: build/ (Wasm), dist/node, dist/browser (the library), dist/web (the playground), dist/bench, dist/types.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, readdirSync, existsSync } from 'node:fs';
+import { mkdirSync, rmSync, readdirSync, existsSync, copyFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const args = new Set(process.argv.slice(2));
@@ -63,6 +64,17 @@ await build({
 });
 // the same worker as a file, for pages whose CSP forbids blob: workers (init({ workerUrl }))
 await build({ ...workerBuild, outfile: 'dist/browser/kernel-worker.js' });
+// the playground (web/, docs/PLAYGROUND.md): static files, served by `npm run serve`
+if (existsSync('web/main.ts')) {
+  await build({
+    ...common,
+    platform: 'browser',
+    entryPoints: { app: 'web/main.ts' },
+    outdir: 'dist/web',
+    loader: { ...common.loader, '.css': 'css' },
+  });
+  copyFileSync('web/index.html', 'dist/web/index.html');
+}
 if (existsSync('bench') && readdirSync('bench').some((f) => f.endsWith('.ts'))) {
   await build({
     ...common,

@@ -10,10 +10,10 @@
 // A test file that imports a Node built-in (node:fs, node:child_process, ...), found from esbuild's
 // import graph, cannot run here: it is skipped and listed with the modules it needs.
 import { build } from 'esbuild';
-import { createServer } from 'node:http';
-import { existsSync, readFileSync, readdirSync, rmSync, mkdirSync, copyFileSync } from 'node:fs';
+import { serveStatic } from './static-server.mjs';
+import { existsSync, readdirSync, rmSync, mkdirSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, extname, normalize, resolve } from 'node:path';
+import { join } from 'node:path';
 import { NODE_ONLY, fileFilter, fileTimeoutMs, inParallel, isMain, reportMissing, seconds, slowFirst } from './test-runtimes.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -81,28 +81,8 @@ async function nodeImports(entries) {
   return out;
 }
 
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.wasm': 'application/wasm', '.map': 'application/json', '.json': 'application/json' };
-
 /** A static server for OUT on 127.0.0.1 (port 0); `isolated` adds COOP/COEP/CORP to every response. */
-function serve(isolated) {
-  const server = createServer((req, res) => {
-    const headers = { 'Cache-Control': 'no-store' };
-    if (isolated) {
-      headers['Cross-Origin-Opener-Policy'] = 'same-origin';
-      headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
-      headers['Cross-Origin-Resource-Policy'] = 'same-origin';
-    }
-    const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname));
-    const file = resolve(OUT, `.${path}`);
-    if (req.method !== 'GET' || !file.startsWith(OUT + '/') || !existsSync(file)) {
-      res.writeHead(404, { ...headers, 'Content-Type': 'text/plain' });
-      return res.end('not found');
-    }
-    res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => ok({ server, origin: `http://127.0.0.1:${server.address().port}` })));
-}
+const serve = (isolated) => serveStatic(OUT, { isolated });
 
 // unref'd: a file's time-limit timer must not keep the process alive after the run (it did, for up to
 // the 600 s limit after the last file, which doubled CI's wall time)

@@ -1,6 +1,7 @@
 // npm test: build everything, run the as-pect kernel tests, then the node:test suites on Node, under Deno
 // and in headless Chromium (one test corpus, three runtimes).
-//   DMFTLAB_TEST_FILTER=regex               runs only matching test files (all runtimes)
+//   DMFTLAB_TEST_FILTER=regex               runs only matching test files (all runtimes; the playground's
+//                                           end-to-end test is the name playground.e2e)
 //   DMFTLAB_TEST_RUNTIMES=node,deno,chromium runs only these runtimes (default all; as-pect goes with node)
 // A runtime that is not installed is skipped with a loud message; with CI=true that is a failure.
 // Which files run where, and why some are skipped: scripts/test-runtimes.mjs.
@@ -9,6 +10,7 @@ import { readdirSync } from 'node:fs';
 import { fileFilter, selectedRuntimes, seconds } from './test-runtimes.mjs';
 import { runDeno } from './test-deno.mjs';
 import { runBrowser } from './test-browser.mjs';
+import { runPlayground } from './test-playground.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 process.chdir(root);
@@ -41,7 +43,16 @@ function runNode() {
   }
 }
 
-const runners = { node: runNode, deno: runDeno, chromium: runBrowser };
+/** The chromium runtime: the shared suites in the browser, then the playground end to end (scripts/test-playground.mjs). */
+async function runChromium() {
+  const files = await runBrowser();
+  if (files.status === 'missing' || !fileFilter()('playground.e2e')) return files;
+  const e2e = await runPlayground();
+  const rank = { fail: 3, missing: 2, pass: 1, none: 0 };
+  return { status: rank[e2e.status] > rank[files.status] ? e2e.status : files.status, s: files.s + e2e.s };
+}
+
+const runners = { node: runNode, deno: runDeno, chromium: runChromium };
 const results = [];
 for (const name of runtimes) results.push([name, await runners[name]()]);
 
