@@ -2,7 +2,7 @@
 // dist/web (built by scripts/build.mjs) from 127.0.0.1 with COOP/COEP, then
 //   1. opens the playground and checks that it is cross-origin isolated and runs on the thread pool;
 //   2. starts a low-rank simulation (M&O Fig. 1: rank one, M_m = 1.1, M_n = 2, N = 1000, g = 0.8) and checks
-//      that frames arrive and that the heatmap canvas changes;
+//      that frames arrive, that the heatmap canvas changes, and that Pause holds the stream and Resume goes on;
 //   3. reads the displayed running variance at g = 0.8 (static, bistable), moves the g control across the
 //      transitions (g_C = 1.80, g_S = 2.06) to g = 2.5 (chaotic, kappa = 0), and checks both times that the
 //      displayed variance lies in the displayed theory band around Delta0, and that the displayed Delta0
@@ -126,6 +126,15 @@ async function isolatedRun(browser, origin, log) {
     const h2 = await canvasHash(page);
     assert.notEqual(h2, h1, 'the heatmap did not change between frames');
     log(`frames arrive (${s1.frames} after start) and the heatmap changes`);
+    // pause holds the network (no frame arrives), resume goes on
+    await page.click('#pause');
+    const p0 = await waitFor(page, 'the pause', (s) => s.status === 'paused');
+    await new Promise((r) => setTimeout(r, 500));
+    const p1 = await state(page);
+    assert.ok(p1.frames <= p0.frames + 1, `frames went on while paused: ${p0.frames} -> ${p1.frames}`);
+    await page.click('#pause');
+    await waitFor(page, 'frames after resume', (s) => s.status === 'running' && s.frames >= p1.frames + 10);
+    log(`pause holds the stream (${p0.frames} -> ${p1.frames} frames in 0.5 s), resume continues`);
 
     // 3. the variance against the theory, below and above the transitions
     const low = await checkVarianceInBand(page, 'static state', 0.8, await nodeDelta0(spec0, 0.8), log);

@@ -359,7 +359,11 @@ async function liveSolutions(spec: Spec): Promise<TheorySolution[]> {
 async function updateLiveTheory(): Promise<void> {
   const spec = exportedSpec();
   const key = JSON.stringify(spec.model);
-  if (app.theoryLive?.key === key) return;
+  if (app.theoryLive?.key === key) {
+    app.theoryPending = false;
+    renderReadouts();
+    return;
+  }
   const seq = ++app.theorySeq;
   app.theoryPending = true;
   renderReadouts();
@@ -674,8 +678,19 @@ function liveChange(p: Partial<LiveScales>): void {
     app.tracker.restart(app.t, app.view.settle);
     app.ring?.clear();
   }
-  void updateLiveTheory();
+  // a dragged slider sends many input events: solve once it rests (each low-rank solve takes ~0.4 s)
+  app.theorySeq++;
+  app.theoryPending = true;
+  renderReadouts();
+  if (theoryTimer !== null) clearTimeout(theoryTimer);
+  theoryTimer = setTimeout(() => {
+    theoryTimer = null;
+    void updateLiveTheory();
+  }, THEORY_DEBOUNCE_MS);
 }
+
+const THEORY_DEBOUNCE_MS = 200;
+let theoryTimer: ReturnType<typeof setTimeout> | null = null;
 
 /** A structural change (N, phi, seed, M_m, M_n, method, dt, kind): a running stream restarts. */
 function structuralChange(next: () => void): void {
