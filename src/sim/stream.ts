@@ -22,7 +22,7 @@ const abortError = () => runAborted('stream');
 export interface StreamOptions {
   /** Steps between frames (default: the steps of `simulation.sampleEvery`). */
   every?: number;
-  /** Units whose activity each frame carries, evenly spaced over 0 .. N - 1 (default min(N, 64)). */
+  /** Units whose activity each frame carries, evenly spaced over 0 .. N - 1 (multiregion: 0 .. P N - 1; default min(N, 64), min(P N, 64)). */
   units?: number;
   /**
    * false (default): `frame.state` is a view into the network's memory, valid until the next call of
@@ -201,7 +201,7 @@ function populationModel(spec: Spec): StreamModel {
 }
 
 /** The stream of `model`'s network: the iterator, its controls and its frames (see SimulationStream). */
-export function openStream(spec: Spec, model: StreamModel, opts: StreamOptions): SimulationStream {
+function openStream(spec: Spec, model: StreamModel, opts: StreamOptions): SimulationStream {
   const N = model.size;
   const dt = spec.simulation.dt;
   const every = opts.every ?? Math.max(1, Math.round(spec.simulation.sampleEvery / dt));
