@@ -4,7 +4,7 @@
 // errors as for single-population streams (tests/stream.test.ts).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { init, simulate, stream, type Frame } from '../src/index.js';
+import { init, registerPhi, simulate, stream, type Frame } from '../src/index.js';
 
 const P = 2;
 const N = 100; // not a multiple of 8: the kernel pads rows to 104, so `state` is gathered from them
@@ -72,6 +72,18 @@ for (const threads of [1, 2]) {
     assert.notDeepEqual(frames[10].currents, (await take(stream(SPEC({ crossDisorder: [[1, 0.4], [0, 0.8]], input: null }), { every: 55 }), 1))[0].currents);
   });
 }
+
+test('a phi registered in JS (calling thread, p from the same JS phi): the bits of simulate() too', async () => {
+  const none = () => 0; // only f and df matter to a simulation
+  registerPhi({ name: 'mrStreamSoftsign', f: (x) => x / (1 + Math.abs(x)), df: (x) => 1 / (1 + Math.abs(x)) ** 2, d2f: none, d3f: none, F: none });
+  const spec = SPEC({ phi: 'mrStreamSoftsign', input: null }, { method: 'rk4' });
+  const net = (await simulate(spec)).result.networks[0] as { S: number[][]; p: number[][] };
+  const frames = await take(stream(spec, { every: 5, threads: 2, maxFrames: 3 }), 3);
+  frames.forEach((f, k) => {
+    assert.deepEqual(f.currents, net.S.map((row) => row[k + 1]));
+    assert.deepEqual(f.kappa, net.p.map((row) => row[k + 1]));
+  });
+});
 
 test('running averages of the currents and region statistics over the frames; the state view is refilled each frame', async () => {
   const s = stream(SPEC(), { every: 4 });
