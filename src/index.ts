@@ -35,7 +35,7 @@ export { VERSION, FORMAT_VERSION } from './version.js';
 export * as multiregion from './theory/multiregion/index.js';
 /** Step-wise access to a running simulation: frames every k steps, pause/resume, parameter changes mid-run. */
 export { stream } from './sim/stream.js';
-export type { StreamOptions, StreamParams, Frame, SimulationStream } from './sim/stream.js';
+export type { StreamOptions, StreamParams, Frame, FrameStatistics, SimulationStream } from './sim/stream.js';
 /** The low-rank theory over a range of g, for bifurcation diagrams (spec 01 §4.4): `lowrank.sweep(spec, gValues)`. */
 export * as lowrank from './theory/lowrank-sweep.js';
 /** The dimension-of-activity theory (spec 03; PR/N, the single-site DMFT, effective rank): see src/theory/dimension/index.ts. */

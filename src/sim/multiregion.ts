@@ -20,7 +20,7 @@
  */
 import { MAX_PAGES, type Kernel } from '../core/wasm.js';
 import type { Pool } from '../core/pool.js';
-import type { RunOptions } from './simulate.js';
+import { abortError, type RunOptions } from './simulate.js';
 import { STREAM_MR_J, STREAM_MR_CHI } from '../core/streams.js';
 import { REDUCE_BLOCK, padded } from './layout.js';
 import { MrSlot, MR_CONTEXT_SLOTS, MR_COUPLING, MR_MAX_THREADS } from './mr-layout.js';
@@ -132,8 +132,28 @@ export interface MultiregionHandle {
   ctx: number;
   /** The random matrices (P within-region matrices N x LD, then the cross-region ones in (a, b) order; or chi) as laid out for the kernel; null when g = 0. */
   coupling: { ptr: number; ld: number; view: () => Float64Array | Float32Array } | null;
+  /** Row stride of the state: region a's x at a LD .. a LD + N - 1 (LD = N padded to a multiple of 8). */
+  ld: number;
   /** Advance steps [k0, k1) on the calling thread; throws an AbortError if the abort word was set, a RangeError once x is not finite. */
   step(k0: number, k1: number): void;
+  /** The state x now, P rows of stride `ld` (a view into Wasm memory, valid until `release` or a memory growth). */
+  state(): Float64Array;
+  /** The filtered currents S^{ab} now, at a P + b (a view, as `state`). */
+  currents(): Float64Array;
+  /**
+   * The instantaneous currents p^{ab} = (1/N) n^{ab} . phi(x^b) of the state now, at a P + b: the kernel's
+   * phi and its block-ordered sums, so they equal bit for bit the p the kernel records at a sample taken
+   * after the same steps. Uses the kernel's rate scratch (RT), so only between runs of `mrSteps`.
+   */
+  projections(): number[];
+  /**
+   * Change parameters between steps (streaming, src/sim/stream-multiregion.ts); they apply from the next
+   * step: `g` multiplies every region's random input (within-region g_a and cross-region g_ab alike, through
+   * the kernel's per-region multipliers GS, so the matrices are not redrawn), `inputScale` the input
+   * schedule's values I^a, `structureScale` the vectors m^{ab} (so every rank-one block m n^T / N). Each is
+   * relative to the network as built; see `checkMultiregionParams` for what cannot change.
+   */
+  setParams(p: MultiregionParams): void;
   /** Throw a RangeError if the state is not finite after step k1. */
   check(k1: number): void;
   read(): MultiregionRun;
@@ -143,10 +163,30 @@ export interface MultiregionHandle {
   release(): void;
 }
 
-function abortError(): Error {
-  const e = new Error('dmftlab: the run was aborted');
-  e.name = 'AbortError';
-  return e;
+/** Multipliers a running multiregion network can change (MultiregionHandle.setParams). */
+export interface MultiregionParams {
+  g?: number;
+  inputScale?: number;
+  structureScale?: number;
+}
+
+/**
+ * Throw a RangeError naming the parameter if a multiregion network cannot apply `p`: a value that is not
+ * a finite number >= 0, `g` for a network without random connectivity (`random` false: every g_a = 0 and
+ * no cross-region disorder; a multiplier of nothing), `inputScale` for one without input (`input` false).
+ * `who` prefixes the message (e.g. 'stream.set: ').
+ */
+export function checkMultiregionParams(p: MultiregionParams, random: boolean, input: boolean, who = ''): void {
+  const fail = (msg: string): never => {
+    throw new RangeError(`dmftlab: ${who}${msg}`);
+  };
+  for (const [k, v] of Object.entries(p)) {
+    if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) fail(`${k}: got ${v}; must be a finite number >= 0`);
+  }
+  if (p.g !== undefined && !random) {
+    fail(`g: got ${p.g}; this multiregion network has no random connectivity to scale (every g_a = 0 and no cross-region disorder): start it with some g_a > 0`);
+  }
+  if (p.inputScale !== undefined && !input) fail(`inputScale: got ${p.inputScale}; this multiregion model has no input to scale (model.input is null)`);
 }
 
 const yieldToEventLoop = () => new Promise<void>((r) => setTimeout(r, 0));
@@ -448,7 +488,48 @@ export function buildMultiregionNetwork(kernel: Kernel, net: MultiregionNetwork)
       steps,
       workPerStep,
       ctx: ctx.ptr,
+      ld,
       coupling: J ? { ptr: J.ptr, ld, view: () => J.view() } : null,
+      state: () => x.view(),
+      currents: () => scur.view(),
+      projections() {
+        // as phase A and B of assembly/mrsim.ts: f64 rates r = phi(x^b), per-block sums of n^{ab}_j r_j,
+        // added in block order, times 1/N (the same operations in the same order: the same bits)
+        const rv = rt.view();
+        if (phiFn) {
+          const xv = x.view();
+          for (let k = 0; k < P * ld; k++) rv[k] = phiFn(xv[k]);
+        } else {
+          for (let b = 0; b < P; b++) wasm.phiVecF64(net.phiCode, x.ptr + 8 * b * ld, rt.ptr + 8 * b * ld, N);
+        }
+        const nvv = nv.view();
+        const invN = 1 / N;
+        return Array.from({ length: P2 }, (_, ab) => {
+          const off = (ab % P) * ld;
+          let total = 0;
+          for (let s = 0; s < N; s += REDUCE_BLOCK) {
+            let acc = 0;
+            for (let i = s; i < Math.min(s + REDUCE_BLOCK, N); i++) acc += nvv[ab * ld + i] * rv[off + i];
+            total += acc;
+          }
+          return total * invN;
+        });
+      },
+      setParams(p: MultiregionParams) {
+        checkMultiregionParams(p, J !== null, v !== null);
+        if (p.g !== undefined) {
+          const gv = gs.view();
+          for (let a = 0; a < P; a++) gv[a] = (shared ? net.g[a] : 1) * p.g;
+        }
+        if (p.inputScale !== undefined && net.schedule) {
+          const scale = p.inputScale;
+          swVal.view().set(net.schedule.values.flat().map((I) => scale * I));
+        }
+        if (p.structureScale !== undefined) {
+          const mv = m.view();
+          for (let r = 0; r < P2; r++) for (let i = 0; i < N; i++) mv[r * ld + i] = p.structureScale * net.m[r * N + i];
+        }
+      },
       step(k0: number, k1: number) {
         kernel.customPhi = phiFn;
         const r = wasm.mrSteps(ctx.ptr, 0, 1, k0, k1);
@@ -548,40 +629,56 @@ export function buildMultiregionNetwork(kernel: Kernel, net: MultiregionNetwork)
 const CHUNK_WORK_HERE = 3e7;
 const CHUNK_WORK_POOL = 2e8;
 
+type Workers = { pool: Pool; threads: number } | null;
+
+/** `workers` if they can run the handle's network, else null: a phi evaluated in JS cannot run in a worker. */
+function workersFor(kernel: Kernel, handle: MultiregionHandle, workers: Workers): Workers {
+  return workers && kernel.kind === 'wasm' && new Float64Array(kernel.memory.buffer, handle.ctx, MR_CONTEXT_SLOTS)[MrSlot.PHI] >= 0 ? workers : null;
+}
+
+/**
+ * Advance the handle's network over steps [k0, k1) on `workers`, or on the calling thread without them or
+ * for a phi evaluated in JS; the same bits either way. Throws an AbortError if the threads stopped on the
+ * abort word (`requestAbort`), a RangeError once x is not finite.
+ */
+export async function advanceMultiregion(kernel: Kernel, handle: MultiregionHandle, workers: Workers, k0: number, k1: number): Promise<void> {
+  const pool = workersFor(kernel, handle, workers);
+  if (!pool) {
+    handle.step(k0, k1);
+    return;
+  }
+  const n = pool.threads;
+  const res = await pool.pool.call(kernel, n, 'mrSteps', (t) => [handle.ctx, t, n, k0, k1]);
+  if (res[0] === 2) throw new RangeError(`dmftlab: multiregion network: ${n} threads; at most ${MR_MAX_THREADS}`);
+  if (res[0] !== 0) throw abortError();
+  handle.check(k1);
+}
+
 /**
  * Run the handle's whole plan (steps [0, handle.steps)) in chunks, with progress and abort, on the
- * calling thread or on `workers` (the same bits for any thread count), and read the observables. A phi
- * evaluated in JS cannot run in a worker, so such networks run on the calling thread. The caller keeps
- * the handle (release it when done); an abort rejects with an AbortError and leaves the network stopped.
+ * calling thread or on `workers` (advanceMultiregion), and read the observables. The caller keeps the
+ * handle (release it when done); an abort rejects with an AbortError and leaves the network stopped.
  */
 export async function runMultiregionNetwork(
   kernel: Kernel,
   handle: MultiregionHandle,
   opts: RunOptions = {},
-  workers: { pool: Pool; threads: number } | null = null,
+  workers: Workers = null,
 ): Promise<MultiregionRun & { seconds: number }> {
   const t0 = performance.now();
   const signal = opts.signal;
   const onAbort = () => handle.requestAbort();
   const steps = handle.steps;
-  const pool = workers && kernel.kind === 'wasm' && new Float64Array(kernel.memory.buffer, handle.ctx, MR_CONTEXT_SLOTS)[MrSlot.PHI] >= 0 ? workers : null;
+  const pool = workersFor(kernel, handle, workers);
   try {
     if (signal?.aborted) throw abortError();
     signal?.addEventListener('abort', onAbort);
     const chunk = Math.max(1, Math.floor((pool ? CHUNK_WORK_POOL : CHUNK_WORK_HERE) / Math.max(1, handle.workPerStep)));
     for (let k = 0; k < steps; k += chunk) {
       const k1 = Math.min(steps, k + chunk);
-      if (pool) {
-        const n = pool.threads;
-        const res = await pool.pool.call(kernel, n, 'mrSteps', (t) => [handle.ctx, t, n, k, k1]);
-        if (res[0] === 2) throw new RangeError(`dmftlab: multiregion network: ${n} threads; at most ${MR_MAX_THREADS}`);
-        if (res[0] !== 0 || signal?.aborted) throw abortError();
-        handle.check(k1);
-      } else {
-        handle.step(k, k1);
-        await yieldToEventLoop();
-        if (signal?.aborted) throw abortError();
-      }
+      await advanceMultiregion(kernel, handle, pool, k, k1);
+      if (!pool) await yieldToEventLoop();
+      if (signal?.aborted) throw abortError();
       opts.onProgress?.(k1 / steps);
     }
     return { ...handle.read(), seconds: (performance.now() - t0) / 1000 };
