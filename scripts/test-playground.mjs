@@ -11,7 +11,9 @@
 //   5. exports the spec as JSON and as a link, reloads the link, and checks that the page shows and
 //      exports the same spec, and that it runs;
 //   6. saves a screenshot as test-artifacts/playground.png;
-//   7. opens the page served WITHOUT COOP/COEP: it must say why it runs on one thread, and still run.
+//   7. runs a multiregion network (P = 2): its currents S_ab stream next to the DMFT's end state (the same as
+//      Node's), g changes on the running network, and the theory runs;
+//   8. opens the page served WITHOUT COOP/COEP: it must say why it runs on one thread, and still run.
 //   node scripts/build.mjs && node scripts/test-playground.mjs
 // DMFTLAB_CHROMIUM overrides the browser path. Part of `npm test` (with the chromium runtime).
 import assert from 'node:assert/strict';
@@ -196,6 +198,40 @@ async function isolatedRun(browser, origin, log) {
   }
 }
 
+async function multiregionRun(browser, origin, log) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(`${origin}/`, { waitUntil: 'load' });
+    await waitFor(page, 'init()', (s) => s.status === 'idle');
+    await page.selectOption('#kind', 'multiregion');
+    await setNumber(page, 'N', 400);
+    const spec = (await state(page)).spec;
+    assert.equal(spec.model.kind, 'multiregion');
+    assert.deepEqual([spec.model.P, spec.model.N, spec.model.g], [2, 400, [1.5, 1.5]]);
+    assert.equal(await page.locator('#structure-label').isHidden(), true, 'the structure scale is offered for multiregion');
+    await page.click('#start');
+    const s1 = await waitFor(page, 'multiregion frames and the DMFT end state', (s) => s.frames >= 20 && s.trace.length === 4 && s.traceTheory && s.theory && !s.theory.pending);
+    assert.ok(s1.trace.every(Number.isFinite), `currents ${s1.trace}`);
+    // the displayed end state is the DMFT's for this spec, computed here through the Node bundle
+    const lib = await import(join(root, 'dist', 'node', 'index.js'));
+    const fin = (await lib.solve(spec)).result.dmft.final;
+    assert.deepEqual(s1.traceTheory, fin.currents.flat());
+    assert.equal(s1.theory.delta0, (fin.variance[0] + fin.variance[1]) / 2);
+    assert.equal(s1.agree, null, 'multiregion has no agreement verdict');
+    // g scales every g_a on the running network: frames go on without a restart
+    await page.locator('#g').fill('1');
+    const s2 = await waitFor(page, 'frames at g = 1', (s) => s.g === 1 && s.frames >= s1.frames + 20);
+    assert.deepEqual(s2.spec.model.g, [1, 1]);
+    await page.click('#theory');
+    await waitFor(page, 'the multiregion theory run', (s) => s.theoryRuns >= 1);
+    assert.equal(await page.locator('#solutions tbody tr').count(), 1);
+    log(`multiregion P = 2, N = 400: currents S_ab stream (${s1.trace.map((v) => v.toFixed(3)).join(', ')} at frame ${s1.frames}), the DMFT end state (${fin.currents.flat().map((v) => v.toFixed(3)).join(', ')}) as in Node, g moved to 1 without a restart, theory run`);
+  } finally {
+    await context.close();
+  }
+}
+
 async function notIsolatedRun(browser, origin, log) {
   const context = await browser.newContext();
   const page = await context.newPage();
@@ -246,6 +282,7 @@ export async function runPlayground() {
   };
   try {
     await step('playground: low-rank stream, variance against the theory across the transition, theory, export and reload, screenshot', (log) => isolatedRun(browser, iso.origin, log));
+    await step('playground, multiregion: currents S_ab, the DMFT end state, g on the running network', (log) => multiregionRun(browser, iso.origin, log));
     await step('playground without COOP/COEP: one thread, the reason shown, frames arrive', (log) => notIsolatedRun(browser, plain.origin, log));
   } finally {
     await browser.close().catch(() => {});

@@ -9,8 +9,8 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './playground.css';
-import { init, stream, solve, lowrank, parseSpec, phiNames, specHash, type Spec, type SimulationStream, type Frame, type TheorySolution, type InitReport } from '../src/index.js';
-import { DEFAULT_VIEW, PLAYGROUND_KINDS, defaultSpec, foldScales, hasInput, specFromFragment, specToFragment, type LiveScales, type PlaygroundKind, type ViewSettings } from './model.js';
+import { init, stream, solve, lowrank, parseSpec, phiNames, specHash, type Spec, type SimulationStream, type Frame, type TheorySolution, type InitReport, type MultiregionTheoryResult } from '../src/index.js';
+import { DEFAULT_VIEW, PLAYGROUND_KINDS, defaultSpec, foldScales, gOf, hasInput, specFromFragment, specToFragment, type LiveScales, type PlaygroundKind, type ViewSettings } from './model.js';
 import { StateRing, VarianceTracker, theoryBand } from './estimators.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -39,6 +39,10 @@ interface PublicState {
   frames: number;
   t: number;
   g: number;
+  /** the last frame's values in the trace panel (kappa_r, S_ab or the mean), and their running averages since the last change */
+  trace: number[];
+  traceRunning: number[];
+  traceTheory: number[] | null;
   variance: { mean: number; seTime: number; frames: number };
   theory: { g: number; delta0: number; halfWidth: number; pending: boolean } | null;
   agree: boolean | null;
@@ -67,7 +71,9 @@ const app = {
   tracker: new VarianceTracker(DEFAULT_VIEW.settle),
   ring: null as StateRing | null,
   frameDt: 0,
-  series: { t: [] as number[], v: [] as number[], run: [] as (number | null)[], th: [] as (number | null)[], lo: [] as (number | null)[], hi: [] as (number | null)[], tr: [] as number[][], trTh: [] as (number | null)[] },
+  /** the g the running network was built with (multiregion streams take g as a multiplier of it) */
+  gBuilt: 0,
+  series: { t: [] as number[], v: [] as number[], run: [] as (number | null)[], th: [] as (number | null)[], lo: [] as (number | null)[], hi: [] as (number | null)[], tr: [] as number[][], trTh: [] as (number[] | null)[] },
   runningKappa: [] as number[],
   theoryLive: null as TheoryAtLive | null,
   theorySeq: 0,
@@ -85,6 +91,9 @@ const pub: PublicState = {
   frames: 0,
   t: 0,
   g: app.live.g,
+  trace: [],
+  traceRunning: [],
+  traceTheory: null,
   variance: { mean: NaN, seTime: NaN, frames: 0 },
   theory: null,
   agree: null,
@@ -151,6 +160,9 @@ function showSpec(): void {
   other.textContent = `This ${kind}${lr ? ' rank-' + (s.model as { rank: number }).rank : ''} spec came from JSON: edit its other fields there and load it again.`;
   $('structure-label').hidden = !lr;
   $('input-label').hidden = !lr;
+  const mr = kind === 'multiregion';
+  $('N-label').textContent = mr ? 'N per region' : 'N';
+  $('g-label').textContent = mr ? 'g (largest g_a; all scale together)' : 'g';
   numberInput('input').disabled = !hasInput(s);
   showLive();
 }
@@ -169,8 +181,7 @@ function showLive(): void {
 function adoptSpec(input: unknown, view?: ViewSettings): void {
   const spec = parseSpec(input);
   app.base = spec;
-  const g = (spec.model as { g?: number }).g;
-  app.live = { g: typeof g === 'number' ? g : 0, structureScale: 1, inputScale: 1 };
+  app.live = { g: gOf(spec), structureScale: 1, inputScale: 1 };
   if (view) app.view = { ...view };
   app.theoryLive = null;
   app.ctau = null;
@@ -227,12 +238,15 @@ function makeVariancePlot(): uPlot {
   );
 }
 
-function makeTracePlot(R: number): uPlot {
+const TRACE_COLORS = ['#1f5fbf', '#1f9f5f', '#8f3fbf', '#bf7f1f', '#3fafbf', '#bf3f8f'];
+
+/** The trace panel: one line per component (kappa_r, S_ab or the mean) and the theory's value of each, dashed. */
+function makeTracePlot(labels: string[]): uPlot {
   const el = $('plot-trace');
   el.replaceChildren();
   const series: uPlot.Series[] = [{}];
-  for (let r = 0; r < Math.max(1, R); r++) series.push({ label: R ? `κ${R > 1 ? r + 1 : ''}` : 'population mean', stroke: r === 0 ? COLORS.sim : COLORS.sim2, width: 1.5 });
-  series.push({ label: R ? 'theory κ' : 'theory μ', stroke: COLORS.theory, width: 2, dash: [6, 4] });
+  labels.forEach((l, r) => series.push({ label: l, stroke: TRACE_COLORS[r % TRACE_COLORS.length], width: 1.5 }));
+  labels.forEach((l, r) => series.push({ label: `theory ${l}`, stroke: TRACE_COLORS[r % TRACE_COLORS.length], width: 1.5, dash: [6, 4] }));
   return new uPlot({ width: plotWidth(el), height: 220, scales: { x: { time: false } }, axes: [{ label: 't' }, {}], series, legend: { live: false } }, Array.from({ length: series.length }, () => []) as unknown as uPlot.AlignedData, el);
 }
 
@@ -291,6 +305,20 @@ function makeBranchPlot(names: string[], data: uPlot.AlignedData): uPlot {
     el,
   );
 }
+
+/** What the trace panel shows for a spec: kappa_r (low-rank), the currents S^{ab} (multiregion) or the mean. */
+function traceLabels(spec: Spec): string[] {
+  const m = spec.model;
+  if (m.kind === 'lowrank') return Array.from({ length: m.rank }, (_, r) => (m.rank > 1 ? `κ${r + 1}` : 'κ'));
+  if (m.kind === 'multiregion') return Array.from({ length: m.P * m.P }, (_, k) => `S${Math.floor(k / m.P)}${k % m.P}`);
+  return ['population mean'];
+}
+
+/** The frame's values for the trace panel, in the order of traceLabels. */
+const traceOf = (f: Frame): number[] => f.currents ?? (f.kappa.length ? f.kappa : [f.mean]);
+
+/** The theory's values for the trace panel. */
+const traceTheory = (th: TheorySolution): number[] => (th.kappa.length ? th.kappa : [th.mu]);
 
 let variancePlot: uPlot;
 let tracePlot: uPlot;
@@ -353,7 +381,28 @@ async function liveSolutions(spec: Spec): Promise<TheorySolution[]> {
     return sw.results[0].solutions as TheorySolution[];
   }
   const out = await solve(spec);
+  if (out.result.kind === 'multiregion') return [multiregionEndState(out.result)];
   return (out.result as { solutions?: TheorySolution[] }).solutions ?? [];
+}
+
+/**
+ * The state the multiregion DMFT reaches from the spec's start state, in the shape of a solution: kappa holds
+ * the end currents S^{ab} (row-major, as frame.currents), delta0 the mean over regions of Delta^a(t, t) at the
+ * end (the whole network's variance when the regions' means vanish), stable = whether the run settled.
+ */
+function multiregionEndState(r: MultiregionTheoryResult): TheorySolution {
+  const fin = r.dmft.final;
+  const settled = r.dmft.outcome.overall === 'fixed-point' || r.dmft.outcome.overall === 'chaos' || r.dmft.outcome.overall === 'fixed-point+chaos';
+  return {
+    type: r.dmft.outcome.overall === 'fixed-point' ? 'static' : 'chaotic',
+    branch: `DMFT end state (${r.dmft.outcome.overall})`,
+    kappa: fin.currents.flat(),
+    mu: 0,
+    delta0: fin.variance.reduce((a, v) => a + v, 0) / fin.variance.length,
+    deltaInf: NaN,
+    stable: settled,
+    diagnostics: { residual: r.dmft.finalDrift, iterations: r.dmft.Nt, converged: settled, method: 'two-time DMFT from the start state' },
+  };
 }
 
 async function updateLiveTheory(): Promise<void> {
@@ -395,10 +444,15 @@ async function runTheory(): Promise<void> {
     let spec = exportedSpec();
     const wantPr = spec.model.kind === 'random' && spec.model.g > 1;
     if (wantPr) spec = parseSpec({ ...spec, simulation: { ...spec.simulation, dimension: 'x', blocks: Math.max(3, spec.simulation.blocks) } });
+    // multiregion: a slice Delta(t + tau, t) at the middle of the DMFT run for the C(tau) panel
+    const dm = spec.model.kind === 'multiregion' ? spec.theory.dmft : undefined;
+    if (dm && !dm.refTimes.length) spec = parseSpec({ ...spec, theory: { ...spec.theory, dmft: { ...dm, refTimes: [dm.duration / 2] } } });
     const t0 = performance.now();
     const out = await solve(spec);
     const res = out.result as { solutions?: TheorySolution[]; dimension?: { prX: number; prPhi: number } | null; diagnostics?: { notes?: string[] } };
-    const sols = res.solutions ?? [];
+    const mr = out.result.kind === 'multiregion' ? out.result : null;
+    // multiregion: the state the DMFT run reaches (its stationary solutions list currents per region, not kappa)
+    const sols = mr ? [multiregionEndState(mr)] : (res.solutions ?? []);
     const tbody = $('solutions').querySelector('tbody')!;
     tbody.replaceChildren(
       ...sols.map((s) => {
@@ -412,7 +466,17 @@ async function runTheory(): Promise<void> {
       }),
     );
     const chosen = chooseSolution(sols);
-    app.ctau = chosen?.tau && chosen.delta ? { tau: chosen.tau, delta: chosen.delta } : chosen ? { tau: [0, 20], delta: [chosen.delta0, chosen.deltaInf] } : null;
+    const slice = mr?.dmft.slices.at(-1);
+    // lags up to half the DMFT window: beyond, the window's cut-off shows in the slice (as in its classification)
+    const half = dm && dm.window !== null ? dm.window / 2 : Infinity;
+    const lags = slice ? slice.tau.filter((t) => t <= half) : [];
+    app.ctau = slice
+      ? { tau: lags, delta: lags.map((_, k) => slice.delta.reduce((a, d) => a + d[k], 0) / slice.delta.length) }
+      : chosen?.tau && chosen.delta
+        ? { tau: chosen.tau, delta: chosen.delta }
+        : chosen
+          ? { tau: [0, 20], delta: [chosen.delta0, chosen.deltaInf] }
+          : null;
     let prText = '';
     if (res.dimension) {
       const sim = app.ring?.participationRatio();
@@ -508,7 +572,15 @@ function renderReadouts(): void {
   bandEl.textContent = Number.isFinite(band.halfWidth) ? `band ± ${band.halfWidth.toPrecision(3)} (3 × √(SE_t² + SE_N²), SE_N = ${band.seQuenched.toPrecision(2)})` : `band: needs more frames`;
   bandEl.dataset.halfWidth = String(band.halfWidth);
   pub.theory = { g: app.live.g, delta0: th.delta0, halfWidth: band.halfWidth, pending: false };
-  if (est.frames && Number.isFinite(band.halfWidth)) {
+  if (app.base.model.kind === 'multiregion') {
+    // the band's quenched spread was measured for single-population networks only
+    bandEl.textContent = '';
+    bandEl.dataset.halfWidth = '';
+    pub.theory.halfWidth = NaN;
+    pub.agree = null;
+    agreeEl.textContent = 'not judged for multiregion (no measured finite-N band)';
+    agreeEl.className = '';
+  } else if (est.frames && Number.isFinite(band.halfWidth)) {
     const ok = Math.abs(est.mean - th.delta0) <= band.halfWidth;
     pub.agree = ok;
     agreeEl.textContent = ok ? `within the band (z = ${((est.mean - th.delta0) / (band.halfWidth / 3)).toFixed(2)})` : `outside the band (z = ${((est.mean - th.delta0) / (band.halfWidth / 3)).toFixed(2)})`;
@@ -518,6 +590,7 @@ function renderReadouts(): void {
     agreeEl.textContent = 'waiting for frames';
     agreeEl.className = '';
   }
+  $('kappa-label').textContent = app.base.model.kind === 'multiregion' ? 'S_ab (running)' : app.base.model.kind === 'lowrank' ? 'κ (running)' : 'mean (running)';
   $('kappa').textContent = app.runningKappa.length ? app.runningKappa.map((k) => k.toFixed(4)).join(', ') : '–';
 }
 
@@ -541,9 +614,10 @@ function onFrame(f: Frame): void {
   app.tracker.push(f.t, f.variance);
   const est = app.tracker.estimate();
   // kappa averaged over the settled frames of this epoch (it picks the branch for the band)
-  if (settled && f.kappa.length) {
+  const obs = f.currents ?? f.kappa;
+  if (settled && obs.length) {
     const n = est.frames;
-    app.runningKappa = f.kappa.map((k, r) => (n <= 1 ? k : (app.runningKappa[r] ?? k) + (k - (app.runningKappa[r] ?? k)) / n));
+    app.runningKappa = obs.map((k, r) => (n <= 1 ? k : (app.runningKappa[r] ?? k) + (k - (app.runningKappa[r] ?? k)) / n));
     const lt = app.theoryLive;
     if (lt) lt.chosen = chooseSolution(lt.solutions);
   }
@@ -552,22 +626,27 @@ function onFrame(f: Frame): void {
   s.v.push(f.variance);
   s.run.push(est.frames ? est.mean : null);
   const th = app.theoryPending ? null : (app.theoryLive?.chosen ?? null);
-  const band = th ? theoryBand(th.delta0, est.seTime, (app.base.model as { N: number }).N) : null;
+  // no band for multiregion (renderReadouts says why)
+  const band = th && app.base.model.kind !== 'multiregion' ? theoryBand(th.delta0, est.seTime, (app.base.model as { N: number }).N) : null;
   s.th.push(th ? th.delta0 : null);
   s.lo.push(band && Number.isFinite(band.halfWidth) ? th!.delta0 - band.halfWidth : null);
   s.hi.push(band && Number.isFinite(band.halfWidth) ? th!.delta0 + band.halfWidth : null);
-  s.tr.push(f.kappa.length ? f.kappa : [f.mean]);
+  s.tr.push(traceOf(f));
+  pub.trace = traceOf(f);
+  pub.traceRunning = [...app.runningKappa];
+  pub.traceTheory = th ? traceTheory(th) : null;
   // before the frames settle the branch is not known yet
-  s.trTh.push(th && settled ? (th.kappa.length ? th.kappa[0] : th.mu) : null);
+  s.trTh.push(th && settled ? traceTheory(th) : null);
   if (s.t.length > WINDOW_FRAMES) for (const k of Object.keys(s) as (keyof typeof s)[]) (s[k] as unknown[]).shift();
 }
 
 function paint(): void {
   const s = app.series;
   variancePlot.setData([s.t, s.v, s.run, s.th, s.lo, s.hi] as uPlot.AlignedData);
-  const R = s.tr.length ? s.tr[0].length : 1;
+  const R = traceLabels(app.base).length;
   const cols: (number | null)[][] = Array.from({ length: R }, (_, r) => s.tr.map((v) => v[r] ?? null));
-  tracePlot.setData([s.t, ...cols, s.trTh] as uPlot.AlignedData);
+  const thCols: (number | null)[][] = Array.from({ length: R }, (_, r) => s.trTh.map((v) => v?.[r] ?? null));
+  tracePlot.setData([s.t, ...cols, ...thCols] as uPlot.AlignedData);
   if (branchPlot && app.runningKappa.length) {
     simKappaMarker = { g: app.live.g, kappa: app.runningKappa[0] };
     branchPlot.redraw(false, false);
@@ -586,8 +665,8 @@ async function start(): Promise<void> {
   clearError();
   let s: SimulationStream;
   const base = app.base;
-  const m = base.model as { N?: number; kind: string };
-  const N = m.N ?? 0;
+  // units in the state: N, or P N for multiregion (region after region)
+  const N = base.model.kind === 'multiregion' ? base.model.P * base.model.N : ((base.model as { N?: number }).N ?? 0);
   const spec = foldScales(base, { g: app.live.g, structureScale: 1, inputScale: 1 });
   try {
     s = stream(spec, { every: app.view.every, units: Math.min(N, heat.height) });
@@ -604,14 +683,16 @@ async function start(): Promise<void> {
   app.t = 0;
   app.runningKappa = [];
   app.frameDt = app.view.every * base.simulation.dt;
+  app.gBuilt = app.live.g;
   app.tracker.restart(0, app.view.settle);
   const ringFrames = Math.max(2, Math.min(RING_FRAMES, Math.floor(RING_BYTES / (8 * Math.max(1, N)))));
   app.ring = N ? new StateRing(N, ringFrames) : null;
   heatScale = base.model.kind === 'lowrank' ? 3 : 2;
   resetSeries();
   clearHeatmap();
-  tracePlot = makeTracePlot(base.model.kind === 'lowrank' ? base.model.rank : 0);
-  $('trace-caption').textContent = base.model.kind === 'lowrank' ? 'κ = (1/N) n·φ(x) and the theory’s κ' : 'population mean and the theory’s μ';
+  tracePlot = makeTracePlot(traceLabels(base));
+  $('trace-caption').textContent =
+    base.model.kind === 'lowrank' ? 'κ = (1/N) n·φ(x) and the theory’s κ' : base.model.kind === 'multiregion' ? 'currents S_ab (from region b into a) and the end state of the DMFT' : 'population mean and the theory’s μ';
   setRunning('running');
   void updateLiveTheory();
   let last = performance.now();
@@ -669,8 +750,10 @@ function liveChange(p: Partial<LiveScales>): void {
   const s = app.stream;
   if (s) {
     try {
-      s.set(p);
-    } catch (e) {
+      // a multiregion stream takes g as a multiplier of the gains it was built with
+      const q = app.base.model.kind === 'multiregion' && p.g !== undefined ? { ...p, g: app.gBuilt > 0 ? p.g / app.gBuilt : NaN } : p;
+      s.set(q);
+    } catch {
       // e.g. g changed on a network built with g = 0: rebuild at the new value
       void start();
       return;
@@ -752,9 +835,9 @@ function wire(): void {
     const kind = (e.target as HTMLSelectElement).value;
     if (!isPlaygroundKind(kind)) return;
     structuralChange(() => {
-      const m = app.base.model as { N?: number; phi?: string };
-      app.base = parseSpec(defaultSpec(kind, { N: m.N, phi: m.phi, seed: app.base.seed }));
-      app.live = { g: (app.base.model as { g: number }).g, structureScale: 1, inputScale: 1 };
+      // N and the seed carry over; phi and the rest are the kind's defaults (multiregion: erf, whose DMFT runs in Wasm)
+      app.base = parseSpec(defaultSpec(kind, { N: (app.base.model as { N?: number }).N, seed: app.base.seed }));
+      app.live = { g: gOf(app.base), structureScale: 1, inputScale: 1 };
       app.theoryLive = null;
       app.ctau = null;
     });
@@ -825,7 +908,7 @@ function wire(): void {
 async function main(): Promise<void> {
   wire();
   variancePlot = makeVariancePlot();
-  tracePlot = makeTracePlot(1);
+  tracePlot = makeTracePlot(traceLabels(app.base));
   ctauPlot = makeCtauPlot();
   clearHeatmap();
   try {

@@ -7,7 +7,7 @@
 import type { Spec } from '../src/spec/types.js';
 
 /** Model kinds the playground can build from its controls (any valid spec can still be imported). */
-export const PLAYGROUND_KINDS = ['random', 'lowrank'] as const;
+export const PLAYGROUND_KINDS = ['random', 'lowrank', 'multiregion'] as const;
 export type PlaygroundKind = (typeof PLAYGROUND_KINDS)[number];
 
 /** Largest N the controls offer: the playground keeps about 400 states of N doubles for C(tau) and PR. */
@@ -36,12 +36,34 @@ export function defaultSpec(kind: PlaygroundKind, keep: { N?: number; g?: number
   if (kind === 'random') {
     return { dmftlab: 1, seed, model: { kind: 'random', N, g: keep.g ?? 2, phi }, simulation } as unknown as Spec;
   }
+  if (kind === 'multiregion') {
+    // examples/specs/multiregion-sym-p2-g1.5.json with N per region from the controls: two regions, symmetric
+    // communication c01 = 2.5, erf; the DMFT from the same start state reaches a fixed point with active
+    // cross-currents S01 = S10 = 1.38
+    return {
+      dmftlab: 1,
+      seed,
+      model: { kind: 'multiregion', P: 2, N, g: keep.g ?? 1.5, phi: keep.phi ?? 'erf', interactions: { kind: 'symmetric', c: [[0, 2.5], [2.5, 0]] }, start: { S: [[0, 0.5], [0.5, 0]], sigma0: 1 } },
+      simulation: { method: 'euler', dt: 0.05 },
+      theory: { dmft: { dt: 0.05, duration: 300, window: 50 } },
+    } as unknown as Spec;
+  }
   return {
     dmftlab: 1,
     seed,
     model: { kind: 'lowrank', N, g: keep.g ?? 0.8, phi, rank: 1, means: { m: [1.1], n: [2], I: 0 }, cov: { mm: [[1]], nn: [[1]], nm: [[0]], mI: [0], nI: [0], II: 0 } },
     simulation,
   } as unknown as Spec;
+}
+
+/**
+ * The g the playground's g control shows for a spec: model.g, or for multiregion the largest region gain
+ * g_a (the control then scales every g_a and g_ab by the same factor, as `stream.set({ g })` does).
+ */
+export function gOf(spec: Spec): number {
+  const m = spec.model as { kind: string; g?: number | number[] };
+  if (Array.isArray(m.g)) return Math.max(0, ...m.g);
+  return typeof m.g === 'number' ? m.g : 0;
 }
 
 /** The scales a running stream applies on top of its spec (`stream.set`). */
@@ -55,12 +77,21 @@ export interface LiveScales {
  * The spec that builds the network the stream shows now: `g` replaced, the structure scale folded into the
  * m vectors (means.m, cov.mm, cov.nm, cov.mI) and the input scale into I (means.I, cov.II, cov.mI, cov.nI).
  * With the same seed it draws the same J, m, n and I as the stream uses after its `set()` calls, up to
- * rounding (a scaled draw against a draw with scaled moments). Input specs are never modified.
+ * rounding (a scaled draw against a draw with scaled moments). Multiregion: every g_a and g_ab times
+ * live.g / gOf(spec) (the playground offers no structure or input scale for it). Input specs are never modified.
  */
 export function foldScales(spec: Spec, live: LiveScales): Spec {
   const out = structuredClone(spec) as Spec;
   const m = out.model;
   if (m.kind === 'random' || m.kind === 'lowrank' || m.kind === 'randomMode') (m as { g: number }).g = live.g;
+  if (m.kind === 'multiregion') {
+    // every gain by one factor: the multiplier a multiregion stream's set({ g }) applies
+    const ref = gOf(spec);
+    const r = ref > 0 ? live.g / ref : 0;
+    m.g = ref > 0 ? m.g.map((v) => v * r) : m.g.map(() => live.g);
+    if (m.crossDisorder) m.crossDisorder = m.crossDisorder.map((row) => row.map((v) => v * r));
+    return out;
+  }
   if (m.kind !== 'lowrank') return out;
   const s = live.structureScale;
   const a = live.inputScale;
