@@ -244,9 +244,20 @@ async function notIsolatedRun(browser, origin, log) {
     assert.equal(await page.locator('#isolation').isVisible(), true, 'no banner on a page that is not isolated');
     assert.match(banner, /not cross-origin isolated/);
     assert.ok(s.reason.length > 0, 'init() gave no reason');
+    // the i.i.d. network, and its participation ratio from the theory run
+    await page.selectOption('#kind', 'random');
     await page.click('#start');
-    await waitFor(page, 'frames on one thread', (s) => s.frames >= 10);
-    log(`without COOP/COEP: one thread, and the page says why ("${banner.slice(0, 80)}…"); frames arrive`);
+    await waitFor(page, 'settled frames on one thread', (s) => s.variance.frames >= 20);
+    await page.click('#theory');
+    await waitFor(page, 'the theory run with PR', (s) => s.theoryRuns >= 1);
+    const prText = await page.locator('#pr').textContent();
+    const m = /theory \(N → ∞\) (\d\.\d+); simulation (\d\.\d+)/.exec(prText);
+    assert.ok(m, `PR text: ${prText}`);
+    const spec = (await state(page)).spec;
+    const lib = await import(join(root, 'dist', 'node', 'index.js'));
+    const th = (await lib.solve({ ...spec, simulation: { ...spec.simulation, dimension: 'x', blocks: 8 } })).result.dimension;
+    assert.equal(m[1], th.prX.toFixed(4), 'the page shows another PR/N than Node computes');
+    log(`without COOP/COEP: one thread, and the page says why ("${banner.slice(0, 80)}…"); frames arrive; PR/N theory ${m[1]} (as Node), simulation ${m[2]}`);
   } finally {
     await context.close();
   }
@@ -283,7 +294,7 @@ export async function runPlayground() {
   try {
     await step('playground: low-rank stream, variance against the theory across the transition, theory, export and reload, screenshot', (log) => isolatedRun(browser, iso.origin, log));
     await step('playground, multiregion: currents S_ab, the DMFT end state, g on the running network', (log) => multiregionRun(browser, iso.origin, log));
-    await step('playground without COOP/COEP: one thread, the reason shown, frames arrive', (log) => notIsolatedRun(browser, plain.origin, log));
+    await step('playground without COOP/COEP: one thread, the reason shown, frames arrive; PR/N of the i.i.d. network', (log) => notIsolatedRun(browser, plain.origin, log));
   } finally {
     await browser.close().catch(() => {});
     iso.server.close();

@@ -614,7 +614,7 @@ function onFrame(f: Frame): void {
   app.tracker.push(f.t, f.variance);
   const est = app.tracker.estimate();
   // kappa averaged over the settled frames of this epoch (it picks the branch for the band)
-  const obs = f.currents ?? f.kappa;
+  const obs = traceOf(f);
   if (settled && obs.length) {
     const n = est.frames;
     app.runningKappa = obs.map((k, r) => (n <= 1 ? k : (app.runningKappa[r] ?? k) + (k - (app.runningKappa[r] ?? k)) / n));
