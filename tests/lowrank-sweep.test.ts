@@ -47,3 +47,12 @@ test('lowrank.sweep rejects bad input with the field, the value and the valid ra
   await assert.rejects(lowrank.sweep(SPEC, [-1]), /gValues\[0\]: got -1; must be a finite number >= 0/);
   await assert.rejects(lowrank.sweep({ ...SPEC, model: { kind: 'random', N: 100, g: 2, phi: 'tanh' } }, [1]), /model\.kind: got "random"; must be "lowrank"/);
 });
+
+test('overlap M_m M_n <= 1 with tanh: no g_S or g_BB, found without scanning g up to 1000 (that took minutes at 0.55)', async () => {
+  const r = await lowrank.sweep({ ...SPEC, model: { ...SPEC.model, means: { m: 1.1, n: 0.5 } } }, [0.5, 1.5]);
+  assert.equal(r.bifurcations.gS, null);
+  assert.equal(r.bifurcations.gBB, null);
+  assert.match(r.bifurcations.notes.join('\n'), /g_S, g_BB: none, since \|M_m M_n \+ Cnm\| = 0\.55 <= 1/);
+  // the solutions are still there: x = 0 below g = 1; above, the central static (SCS) and kappa = 0 chaotic states
+  assert.deepEqual(r.results.map((x) => x.solutions.map((s) => s.type).join()), ['trivial', 'trivial,static,chaotic']);
+});

@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { keyPaths, type Json } from './key-paths.js';
 
 const ROOT = process.cwd();
 const DOC_FILE = join(ROOT, 'docs', 'OUTPUT.md');
@@ -103,7 +104,6 @@ function specFile(name: string): string {
   return f;
 }
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 function cli(cmd: string, spec: string): { [k: string]: Json } {
   // a spec name ending in "+dimension" runs with --dimension x (the dimension fields of spec 03 §4)
@@ -124,27 +124,6 @@ function output(cmd: string, spec: string): { [k: string]: Json } {
 
 // ---------------------------------------------------------------------------------------------------------
 // Key paths
-
-const isObject = (v: Json): v is { [k: string]: Json } => v !== null && typeof v === 'object' && !Array.isArray(v);
-const holdsObject = (v: Json): boolean => isObject(v) || (Array.isArray(v) && v.some(holdsObject));
-
-/**
- * Every key path under `v`: objects are descended; arrays that hold objects are descended as `path[]`;
- * anything else (a number, a string, a boolean, null, an empty object, an array of numbers or strings at any
- * depth) is a leaf and its path is recorded.
- */
-function keyPaths(v: Json, path = '', out = new Set<string>()): Set<string> {
-  if (isObject(v)) {
-    const keys = Object.keys(v);
-    if (keys.length === 0 && path) out.add(path);
-    for (const k of keys) keyPaths(v[k], path ? `${path}.${k}` : k, out);
-  } else if (Array.isArray(v) && holdsObject(v)) {
-    for (const x of v) keyPaths(x, `${path}[]`, out);
-  } else if (path) {
-    out.add(path);
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Sections of docs/OUTPUT.md

@@ -3,9 +3,18 @@
  * and exits 0; bad input exits 2 with a message on stderr; an internal failure exits 1.
  */
 import { readFile, writeFile, rename, unlink } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { simulate, solve, compare, parseSpec, SpecError, VERSION, init, dispose, type Variant } from '../../src/index.js';
 import { runDemo } from '../../src/demo.js';
 import { plotOutput } from '../../src/figures.js';
+import { parseSweep, parseShard, shardFromSlurm, SweepError, type Shard } from '../../src/sweep/sweep.js';
+import { runSweep, isSweepWorker, sweepWorkerMain } from './sweep-run.js';
+import { sweepReport, mergeResults } from './sweep-report.js';
+import { StoreError } from './sweep-store.js';
+import { jsonReplacer } from './json.js';
+
+// this bundle is also the script of the sweep's theory workers (sweep-run.ts)
+if (isSweepWorker()) void sweepWorkerMain();
 
 const USAGE = `dmftlab ${VERSION}: random + low-rank recurrent networks, simulation and mean-field theory
 
@@ -16,6 +25,12 @@ usage:
   dmftlab validate <spec.json>                                   check a spec, print it with defaults
   dmftlab demo     [--out FILE] [--plot FILE.svg] [--quick]      the main job: M&O Fig. 1C bifurcation diagram
                    with simulations; prints the agreement table, writes demo.json and demo.svg by default
+  dmftlab sweep    <sweep.json> [--out FILE.jsonl] [--shard i/n]  run every point of a sweep (docs/SWEEP.md) into a
+                   results file, one fsynced JSON line per point; run it again to resume; prints a summary
+  dmftlab sweep-report <results.jsonl> [--csv FILE] [--plot FILE.svg] [--value NAME]
+                   CSV of every point and a line (1 axis) or heatmap (2 axes) figure of one metric
+  dmftlab merge    <results.jsonl>... [--out FILE.jsonl]         check that the shards hold every point exactly
+                   once (exit 3 if not) and write them as one results file
 options:
   --out FILE       write the JSON there (atomically) instead of stdout
   --plot FILE.svg  draw the natural figure of the command
@@ -25,6 +40,10 @@ options:
   --dimension A    simulate/compare: also estimate the dimension PR/N of A = x or phi from the
                    covariance, in simulation.blocks blocks (spec 03 §4); sets simulation.dimension
   --quiet          no progress on stderr
+  --shard i/n      sweep: run shard i (0-based) of n: the work units u with u mod n = i (default: from
+                   SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN and SLURM_ARRAY_TASK_COUNT when set, else 0/1)
+  --csv FILE       sweep-report: CSV file (default: the results file with .csv)
+  --value NAME     sweep-report: the metric to draw (default kappaMax, delta0Max, simVariance or agree)
   --help, --version
 The spec format is documented in docs/SPEC.md.`;
 
@@ -40,10 +59,15 @@ interface Args {
   threads?: number;
   variant?: Variant;
   dimension?: 'x' | 'phi';
+  /** Positional arguments after the command. */
+  files: string[];
+  shard?: Shard;
+  csv?: string;
+  value?: string;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { cmd: '', quiet: false, quick: false };
+  const a: Args = { cmd: '', quiet: false, quick: false, files: [] };
   const pos: string[] = [];
   for (let k = 0; k < argv.length; k++) {
     const s = argv[k];
@@ -57,6 +81,17 @@ function parseArgs(argv: string[]): Args {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 64) throw new UsageError(`--threads: got ${v}; must be an integer in [1, 64]`);
       a.threads = n;
+    } else if (s === '--shard') {
+      try {
+        a.shard = parseShard(argv[++k] ?? '');
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+    } else if (s === '--csv' || s === '--value') {
+      const v = argv[++k];
+      if (!v || v.startsWith('--')) throw new UsageError(`${s} needs ${s === '--csv' ? 'a file name' : 'a metric name'}`);
+      if (s === '--csv') a.csv = v;
+      else a.value = v;
     } else if (s === '--dimension') {
       const v = argv[++k];
       if (v !== 'x' && v !== 'phi') throw new UsageError(`--dimension: got ${v}; must be x or phi`);
@@ -75,7 +110,8 @@ function parseArgs(argv: string[]): Args {
   }
   a.cmd = pos[0] ?? '';
   a.file = pos[1];
-  if (pos.length > 2) throw new UsageError(`unexpected argument ${pos[2]}`);
+  a.files = pos.slice(1);
+  if (pos.length > 2 && a.cmd !== 'merge') throw new UsageError(`unexpected argument ${pos[2]}`);
   return a;
 }
 
@@ -91,8 +127,8 @@ export async function writeAtomic(path: string, text: string): Promise<void> {
   }
 }
 
-async function readSpec(file: string | undefined): Promise<unknown> {
-  if (!file) throw new UsageError('missing <spec.json>');
+async function readSpec(file: string | undefined, what = '<spec.json>'): Promise<unknown> {
+  if (!file) throw new UsageError(`missing ${what}`);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -157,6 +193,22 @@ export async function main(argv: string[]): Promise<number> {
       case 'validate':
         out = parseSpec(await readSpec(args.file));
         break;
+      case 'sweep':
+        return await runSweepCommand(args, ac.signal);
+      case 'sweep-report': {
+        if (!args.file) throw new UsageError('missing <results.jsonl>');
+        const stem = args.file.replace(/\.jsonl$/, '');
+        out = sweepReport(args.file, { csv: args.csv ?? `${stem}.csv`, plot: args.plot ?? `${stem}.svg`, value: args.value });
+        args.plot = undefined; // written above
+        break;
+      }
+      case 'merge': {
+        if (!args.files.length) throw new UsageError('missing <results.jsonl>...');
+        const m = mergeResults(args.files, args.out ?? null);
+        process.stdout.write(JSON.stringify(m, null, 1) + '\n');
+        if (!m.complete) process.stderr.write(`dmftlab: merge: ${m.missing} of ${m.points} points missing${m.missing ? ` (${m.missingIndices})` : ''}, ${m.duplicates} duplicated${m.duplicates ? ` (${m.duplicateIndices.map((d) => d.index).join(', ')})` : ''}\n`);
+        return m.complete ? 0 : 3;
+      }
       case 'demo':
         out = await runDemo({ quick: args.quick, signal: ac.signal, log: (s: string) => process.stdout.write(s + '\n'), onProgress });
         args.out ??= 'demo.json';
@@ -181,7 +233,11 @@ export async function main(argv: string[]): Promise<number> {
       for (const issue of err.issues) process.stderr.write(`dmftlab: invalid spec: ${issue.message}\n`);
       return 2;
     }
-    if (err instanceof UsageError) {
+    if (err instanceof SweepError) {
+      for (const issue of err.issues) process.stderr.write(`dmftlab: invalid sweep: ${issue.message}\n`);
+      return 2;
+    }
+    if (err instanceof UsageError || err instanceof StoreError) {
       process.stderr.write(`dmftlab: ${err.message}\n`);
       return 2;
     }
@@ -199,9 +255,65 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Non-finite numbers are not JSON: write them as null (a finite-looking number is never invented). */
-function jsonReplacer(_k: string, v: unknown): unknown {
-  if (typeof v === 'number' && !Number.isFinite(v)) return null;
-  if (v instanceof Float64Array || v instanceof Float32Array) return Array.from(v);
-  return v;
+/** Read a sweep file; a `base` given as a file name is read relative to the sweep file. */
+async function readSweep(file: string | undefined): Promise<unknown> {
+  const raw = (await readSpec(file, '<sweep.json>')) as Record<string, unknown>;
+  if (raw && typeof raw === 'object' && typeof raw.base === 'string') {
+    const baseFile = resolve(dirname(file!), raw.base);
+    return { ...raw, base: await readSpec(baseFile) };
+  }
+  return raw;
+}
+
+function sweepProgress(quiet: boolean): ((done: number, total: number, s: number, left: number) => void) | undefined {
+  if (quiet) return undefined;
+  const tty = !!process.stderr.isTTY;
+  let lastLine = -Infinity;
+  return (done, total, s, left) => {
+    const pct = total ? ((100 * done) / total).toFixed(1) : '100.0';
+    const eta = Number.isFinite(left) ? `, about ${left.toFixed(0)} s left` : '';
+    const line = `sweep: ${done}/${total} points (${pct} %), ${s.toFixed(0)} s${eta}`;
+    if (tty) process.stderr.write(`\r  ${line}   ${done === total ? '\n' : ''}`);
+    else if (done === total || s - lastLine >= 10) {
+      // logs (e.g. SLURM): a line every 10 s
+      process.stderr.write(`${line}\n`);
+      lastLine = s;
+    }
+  };
+}
+
+async function runSweepCommand(args: Args, signal: AbortSignal): Promise<number> {
+  const sweep = parseSweep(await readSweep(args.file));
+  let shard = args.shard ?? null;
+  if (!shard) {
+    try {
+      shard = shardFromSlurm(process.env);
+    } catch (e) {
+      throw new UsageError((e as Error).message);
+    }
+  }
+  shard ??= { index: 0, count: 1 };
+  const stem = args.file!.replace(/\.json$/, '');
+  const file = args.out ?? (shard.count > 1 ? `${stem}.shard-${shard.index}-of-${shard.count}.jsonl` : `${stem}.results.jsonl`);
+  const report = await init({ threads: args.threads, variant: args.variant });
+  try {
+    const r = await runSweep({
+      sweep,
+      file,
+      shard,
+      threads: args.threads ?? report.threads,
+      variant: report.variant,
+      signal,
+      onProgress: sweepProgress(args.quiet),
+      workerUrl: new URL(import.meta.url),
+    });
+    process.stdout.write(JSON.stringify(r, jsonReplacer, 1) + '\n');
+    return 0;
+  } catch (e) {
+    if ((e as Error).name === 'AbortError') {
+      process.stderr.write(`\ndmftlab: sweep interrupted; finished points are in ${file}; run the same command again to resume\n`);
+      return 130;
+    }
+    throw e;
+  }
 }

@@ -137,14 +137,18 @@ export function lowRankBifurcations(model: LowRankModel, theory: TheorySettings,
       const D0 = centralStaticD0(P, avg, g);
       return D0 === null ? NaN : overlap * avg.moments(0, D0).dphi - 1;
     };
-    const rS = scanG(fS, gLo, S.bifTol);
+    // For tanh and erf, 0 < phi' <= 1 = phi'(0), so [phi'](0, Delta0) < 1 for every Delta0 > 0: with
+    // |overlap| <= 1 the conditions below have no root, and their scans would solve the central state up to
+    // g = 1000 for nothing (minutes at overlap 0.55: the chaotic solves grow slow with g).
+    const noRoot = (P.phi.name === 'tanh' || P.phi.name === 'erf') && Math.abs(overlap) <= 1;
+    const rS = noRoot ? null : scanG(fS, gLo, S.bifTol);
     if (rS) {
       const D0 = centralStaticD0(P, avg, rS.g)!;
       const res = Math.abs(fS(rS.g));
       out.gS = { g: rS.g, kappa: [0], delta0: D0, residual: res, converged: rS.converged && res <= 1e-9, method: 'brent in g on (M_m M_n + Cnm)[phi\'](0, Delta0_static(g)) - 1' };
     } else {
       out.gS = null;
-      notes.push('g_S: no sign change of (M_m M_n + Cnm)[phi\'](0, Delta0_static) - 1 for g in (' + gLo + ', 1000)');
+      notes.push(noRoot ? `g_S, g_BB: none, since |M_m M_n + Cnm| = ${Math.abs(overlap)} <= 1 and [phi'] < 1 for ${P.phi.name}` : 'g_S: no sign change of (M_m M_n + Cnm)[phi\'](0, Delta0_static) - 1 for g in (' + gLo + ', 1000)');
     }
     // g_BB
     let warm: { D0: number; Dinf: number } | undefined;
@@ -154,7 +158,7 @@ export function lowRankBifurcations(model: LowRankModel, theory: TheorySettings,
       warm = c;
       return overlap * avg.moments(0, c.D0).dphi - 1;
     };
-    const rBB = scanG(fBB, 1, S.bifTol);
+    const rBB = noRoot ? null : scanG(fBB, 1, S.bifTol);
     if (rBB) {
       warm = undefined;
       const c = centralChaoticD0(P, avg, S, rBB.g);
@@ -162,7 +166,7 @@ export function lowRankBifurcations(model: LowRankModel, theory: TheorySettings,
       out.gBB = c ? { g: rBB.g, kappa: [0], delta0: c.D0, residual: res, converged: rBB.converged && res <= 1e-9, method: 'brent in g on (M_m M_n + Cnm)[phi\'](0, Delta0_chaotic(g)) - 1' } : null;
     } else {
       out.gBB = null;
-      notes.push('g_BB: no sign change of (M_m M_n + Cnm)[phi\'](0, Delta0_chaotic) - 1 (or no central chaotic state)');
+      if (!noRoot) notes.push('g_BB: no sign change of (M_m M_n + Cnm)[phi\'](0, Delta0_chaotic) - 1 (or no central chaotic state)');
     }
     out.gC = gCritical(P, avg, S, out.gS?.g ?? null, notes);
   } else if (P.CnI[0] !== 0) {

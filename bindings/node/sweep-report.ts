@@ -1,0 +1,245 @@
+/**
+ * `dmftlab sweep-report` (results file -> CSV + SVG figure) and `dmftlab merge` (shard files -> one
+ * results file, every point exactly once). docs/SWEEP.md describes both.
+ */
+import { openSync, writeSync, fsyncSync, closeSync, renameSync, unlinkSync } from 'node:fs';
+import { renderSvg, type Figure, type Panel } from '../../src/plot/svg.js';
+import { pointMetrics, type PointResult, type SweepAxis } from '../../src/sweep/sweep.js';
+import { readResults, StoreError, type PointLine, type SweepHeader } from './sweep-store.js';
+import { jsonReplacer } from './json.js';
+
+/** Write a file through a temporary name, fsynced, then rename (never half written). */
+export function writeDurable(path: string, text: string): void {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    const fd = openSync(tmp, 'w');
+    try {
+      const buf = Buffer.from(text, 'utf8');
+      let off = 0;
+      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (e) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* not created */
+    }
+    throw e;
+  }
+}
+
+/** "0-3, 7, 9-10" for sorted integers (at most `max` pieces, then "..."). */
+export function ranges(xs: number[], max = 50): string {
+  const out: string[] = [];
+  for (let k = 0; k < xs.length; ) {
+    let j = k;
+    while (j + 1 < xs.length && xs[j + 1] === xs[j] + 1) j++;
+    out.push(j > k ? `${xs[k]}-${xs[j]}` : `${xs[k]}`);
+    k = j + 1;
+    if (out.length >= max && k < xs.length) {
+      out.push('...');
+      break;
+    }
+  }
+  return out.join(', ');
+}
+
+function headerOf(file: string): { header: SweepHeader; points: PointLine[]; tornBytes: number } {
+  const r = readResults(file);
+  if (!r.header) throw new StoreError(`${file}: no header line; not a results file of dmftlab sweep (or empty)`);
+  return { header: r.header, points: r.points, tornBytes: r.tornBytes };
+}
+
+export interface ReportOptions {
+  csv: string;
+  /** null: no figure. */
+  plot: string | null;
+  /** Metric to draw (a CSV column); default by mode. */
+  value?: string;
+}
+
+export interface ReportSummary {
+  kind: 'sweep-report';
+  sweepHash: string;
+  results: string;
+  points: number;
+  present: number;
+  missing: number;
+  columns: string[];
+  value: string;
+  csv: string;
+  plot: string | null;
+  notes: string[];
+}
+
+const csvNumber = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? String(x) : '');
+const csvText = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/** The CSV text and figure of a results file (pure apart from reading it). */
+export function buildReport(file: string, value?: string): { csv: string; svg: string | null; summary: Omit<ReportSummary, 'csv' | 'plot'> } {
+  const { header, points } = headerOf(file);
+  const axes = header.axes as SweepAxis[];
+  const total = header.points as number;
+  const byIndex = new Map<number, PointLine>();
+  for (const p of points) if (!byIndex.has(p.index)) byIndex.set(p.index, p);
+  const sorted = [...byIndex.values()].sort((a, b) => a.index - b.index);
+  const metrics = sorted.map((p) => pointMetrics(p.result as PointResult));
+  const names: string[] = [];
+  for (const m of metrics) for (const k of Object.keys(m)) if (!names.includes(k)) names.push(k);
+  const columns = ['index', ...axes.map((a) => a.field), ...names, 'specHash'];
+  const rows = sorted.map((p, k) => [String(p.index), ...p.coords.map(csvNumber), ...names.map((n) => csvNumber(metrics[k][n])), p.specHash].join(','));
+  const csv = [columns.map(csvText).join(','), ...rows].join('\n') + '\n';
+  const notes: string[] = [];
+  const mode = header.mode as string;
+  const chosen = value ?? (mode === 'theory' ? ((header.base as { model: { kind: string } }).model.kind === 'random' ? 'delta0Max' : 'kappaMax') : mode === 'simulate' ? 'simVariance' : 'agree');
+  if (names.length && !names.includes(chosen)) throw new StoreError(`--value: got ${chosen}; must be one of the metrics of this sweep: ${names.join(', ')}`);
+  const vals = new Float64Array(total).fill(NaN);
+  sorted.forEach((p, k) => (vals[p.index] = metrics[k][chosen] ?? NaN));
+  let svg: string | null = null;
+  const title = chosen;
+  const footnote = `${header.name ? `${header.name as string}. ` : ''}dmftlab ${((header.dmftlab as { version?: string }) ?? {}).version ?? ''} sweep ${header.sweepHash}, ${byIndex.size} of ${total} points${byIndex.size < total ? ' (missing drawn grey / left out)' : ''}, route ${header.route}`;
+  if (axes.length === 1) {
+    const order = axes[0].values.map((_, k) => k).sort((i, j) => axes[0].values[i] - axes[0].values[j]);
+    const panel: Panel = {
+      xLabel: axes[0].field,
+      yLabel: chosen,
+      series: [{ x: order.map((k) => axes[0].values[k]), y: order.map((k) => vals[k]), style: 'line', marker: 'circle', label: chosen }],
+      legend: 'none',
+    };
+    svg = renderSvg({ title, panels: [panel], footnote, width: 560, height: 400 });
+  } else if (axes.length === 2) {
+    const [ay, ax] = axes;
+    const oy = ay.values.map((_, k) => k).sort((i, j) => ay.values[i] - ay.values[j]);
+    const ox = ax.values.map((_, k) => k).sort((i, j) => ax.values[i] - ax.values[j]);
+    const data = new Float64Array(oy.length * ox.length);
+    oy.forEach((iy, r) => ox.forEach((ix, c) => (data[r * ox.length + c] = vals[iy * ax.values.length + ix])));
+    const edges = (v: number[], o: number[]): [number, number] => {
+      const lo = v[o[0]];
+      const hi = v[o[o.length - 1]];
+      const h = o.length > 1 ? (hi - lo) / (o.length - 1) : 1;
+      return [lo - h / 2, hi + h / 2];
+    };
+    const uniform = (v: number[], o: number[]) => {
+      const s = o.map((k) => v[k]);
+      const h = (s[s.length - 1] - s[0]) / Math.max(1, s.length - 1);
+      return s.every((x, k) => Math.abs(x - (s[0] + k * h)) <= 1e-6 * Math.max(1, Math.abs(h) * s.length));
+    };
+    if (!uniform(ay.values, oy) || !uniform(ax.values, ox)) notes.push('axis values are not equally spaced: the heatmap draws cells of equal size (the CSV has the exact values)');
+    const finite = Array.from(data).filter(Number.isFinite);
+    const [x0, x1] = edges(ax.values, ox);
+    const [y0, y1] = edges(ay.values, oy);
+    const fig: Figure = {
+      title,
+      panels: [
+        {
+          xLabel: ax.field,
+          yLabel: ay.field,
+          image: {
+            data,
+            rows: oy.length,
+            cols: ox.length,
+            x0,
+            x1,
+            y0,
+            y1,
+            vmin: finite.length ? Math.min(...finite) : 0,
+            vmax: finite.length ? Math.max(...finite) : 1,
+            label: chosen,
+            maxRows: Math.max(200, oy.length),
+            maxCols: Math.max(400, ox.length),
+          },
+          xRange: [x0, x1],
+          yRange: [y0, y1],
+          legend: 'none',
+        },
+      ],
+      footnote,
+      width: 620,
+      height: 480,
+    };
+    svg = renderSvg(fig);
+  } else notes.push(`${axes.length} axes: no figure (a figure is drawn for 1 or 2 axes); the CSV has every point`);
+  return {
+    csv,
+    svg,
+    summary: { kind: 'sweep-report', sweepHash: header.sweepHash, results: file, points: total, present: byIndex.size, missing: total - byIndex.size, columns, value: chosen, notes },
+  };
+}
+
+export function sweepReport(file: string, o: ReportOptions): ReportSummary {
+  const r = buildReport(file, o.value);
+  writeDurable(o.csv, r.csv);
+  let plot: string | null = null;
+  if (o.plot && r.svg) {
+    writeDurable(o.plot, r.svg);
+    plot = o.plot;
+  }
+  return { ...r.summary, csv: o.csv, plot };
+}
+
+export interface MergeSummary {
+  kind: 'merge';
+  sweepHash: string;
+  points: number;
+  files: { file: string; shard: string; points: number; tornBytes: number }[];
+  present: number;
+  missing: number;
+  missingIndices: string;
+  duplicates: number;
+  duplicateIndices: { index: number; files: string[] }[];
+  out: string | null;
+  complete: boolean;
+}
+
+/**
+ * Merge results files of one sweep (shards, or restarts into other files): check that every point is
+ * there exactly once; with `out`, write one results file (header of shard 0/1, the first line of each
+ * point, by index) even when points are missing or repeated, so that the sweep can be resumed from it.
+ */
+export function mergeResults(files: string[], out: string | null): MergeSummary {
+  if (!files.length) throw new StoreError('merge: no results files given');
+  const read = files.map((f) => ({ file: f, ...headerOf(f) }));
+  const first = read[0].header;
+  for (const r of read) {
+    if (r.header.sweepHash !== first.sweepHash) throw new StoreError(`${r.file}: sweepHash ${r.header.sweepHash} differs from ${files[0]}'s ${first.sweepHash}: the files are results of different sweeps`);
+  }
+  const total = first.points as number;
+  const seen = new Map<number, { line: PointLine; files: string[] }>();
+  for (const r of read) {
+    for (const p of r.points) {
+      if (p.sweepHash !== first.sweepHash) throw new StoreError(`${r.file}: point ${p.index} has sweepHash ${p.sweepHash}, not the header's ${first.sweepHash}`);
+      if (!(p.index >= 0 && p.index < total)) throw new StoreError(`${r.file}: point index ${p.index} outside 0..${total - 1}`);
+      const s = seen.get(p.index);
+      if (s) s.files.push(r.file);
+      else seen.set(p.index, { line: p, files: [r.file] });
+    }
+  }
+  const missing: number[] = [];
+  for (let k = 0; k < total; k++) if (!seen.has(k)) missing.push(k);
+  const dups = [...seen.entries()].filter(([, s]) => s.files.length > 1).sort((a, b) => a[0] - b[0]);
+  if (out) {
+    const header = { ...first, shard: { index: 0, count: 1 } };
+    const lines = [header, ...[...seen.keys()].sort((a, b) => a - b).map((k) => seen.get(k)!.line)];
+    writeDurable(out, lines.map((l) => JSON.stringify(l, jsonReplacer) + '\n').join(''));
+  }
+  return {
+    kind: 'merge',
+    sweepHash: first.sweepHash,
+    points: total,
+    files: read.map((r) => {
+      const s = r.header.shard as { index: number; count: number } | undefined;
+      return { file: r.file, shard: s ? `${s.index}/${s.count}` : '?', points: r.points.length, tornBytes: r.tornBytes };
+    }),
+    present: seen.size,
+    missing: missing.length,
+    missingIndices: ranges(missing),
+    duplicates: dups.length,
+    duplicateIndices: dups.slice(0, 100).map(([index, s]) => ({ index, files: s.files })),
+    out,
+    complete: missing.length === 0 && dups.length === 0,
+  };
+}
