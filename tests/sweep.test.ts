@@ -246,7 +246,7 @@ test('CLI sweep: threads, resume and shards give the same points; merge checks e
   assert.equal(JSON.parse(r.out).value, 'kappaMax');
   assertDocumented('sweep-report summary', JSON.parse(r.out));
   const lines = readFileSync(csv, 'utf8').trimEnd().split('\n');
-  assert.equal(lines[0], 'index,model.means.n.0,model.g,solutions,stable,kappaMax,delta0Max,temporalVarianceMax,chaotic,specHash');
+  assert.equal(lines[0], 'index,model.means.n.0,model.g,solutions,stable,kappaMax,delta0Max,temporalVarianceMax,chaotic,regime,specHash');
   assert.equal(lines.length, 19);
   const rows = lines.slice(1).map((l) => l.split(','));
   assert.deepEqual(rows.map((x) => Number(x[0])), Array.from({ length: 18 }, (_, k) => k));
@@ -259,7 +259,7 @@ test('CLI sweep: threads, resume and shards give the same points; merge checks e
     const stable = th.solutions.filter((s) => s.stable === true);
     assert.equal(Number(row[4]), stable.length);
     if (stable.length) assert.equal(Number(row[5]), Math.max(...stable.map((s) => Math.abs(s.kappa[0]))));
-    assert.equal(row[9], p.specHash);
+    assert.equal(row[10], p.specHash);
   }
   // overlap 1.2 x 1.1 > 1 at small g: the structured states, kappa != 0
   assert.ok(Number(rows[12][5]) > 0.5, rows[12].join(','));

@@ -4,7 +4,7 @@
  */
 import { openSync, writeSync, fsyncSync, closeSync, renameSync, unlinkSync } from 'node:fs';
 import { renderSvg, type Figure, type Panel } from '../../src/plot/svg.js';
-import { pointMetrics, type PointResult, type SweepAxis } from '../../src/sweep/sweep.js';
+import { pointMetrics, REGIMES, type PointResult, type SweepAxis } from '../../src/sweep/sweep.js';
 import { readResults, StoreError, type PointLine, type SweepHeader } from './sweep-store.js';
 import { jsonReplacer } from './json.js';
 
@@ -79,6 +79,13 @@ export interface ReportSummary {
 const csvNumber = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? String(x) : '');
 const csvText = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
+/** The regimes present in `data` (the legend names only those), in code order. */
+function regimeCategories(data: ArrayLike<number>) {
+  const present = new Set(Array.from(data));
+  const shown = REGIMES.filter((r) => present.has(r.code));
+  return (shown.length ? shown : REGIMES).map((r) => ({ value: r.code, label: `${r.code} ${r.name}`, color: r.color }));
+}
+
 /** The CSV text and figure of a results file (pure apart from reading it). */
 export function buildReport(file: string, value?: string): { csv: string; svg: string | null; summary: Omit<ReportSummary, 'csv' | 'plot'> } {
   const { header, points } = headerOf(file);
@@ -149,6 +156,7 @@ export function buildReport(file: string, value?: string): { csv: string; svg: s
             vmin: finite.length ? Math.min(...finite) : 0,
             vmax: finite.length ? Math.max(...finite) : 1,
             label: chosen,
+            ...(chosen === 'regime' ? { categories: regimeCategories(data) } : {}),
             maxRows: Math.max(200, oy.length),
             maxCols: Math.max(400, ox.length),
           },

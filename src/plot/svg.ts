@@ -101,6 +101,20 @@ export interface Heatmap {
   /** Decimation caps; defaults `HEATMAP_MAX_ROWS`, `HEATMAP_MAX_COLS`. */
   maxRows?: number;
   maxCols?: number;
+  /**
+   * Categorical map instead of the diverging scale: a cell whose value equals a category's `value` is
+   * drawn in its colour, any other value grey; a legend of swatches with the labels replaces the colour
+   * bar (vmin and vmax are ignored), and decimation picks cells instead of averaging them.
+   */
+  categories?: HeatmapCategory[];
+}
+
+/** One class of a categorical heatmap. */
+export interface HeatmapCategory {
+  value: number;
+  label: string;
+  /** CSS colour. */
+  color: string;
 }
 
 export interface Panel {
@@ -476,6 +490,8 @@ export function decimateImage(
   cols: number,
   maxRows: number = HEATMAP_MAX_ROWS,
   maxCols: number = HEATMAP_MAX_COLS,
+  /** 'mean' (above) or 'sample': column j of the output is input column floor(j * cols / C), like the rows (for categories). */
+  columns: 'mean' | 'sample' = 'mean',
 ): DecimatedImage {
   checkDims(data, rows, cols);
   if (!(maxRows >= 1) || !(maxCols >= 1)) throw new RangeError('heatmap: maxRows and maxCols must be >= 1');
@@ -486,7 +502,7 @@ export function decimateImage(
     const base = Math.floor((i * rows) / R) * cols;
     for (let j = 0; j < C; j++) {
       const c0 = Math.floor((j * cols) / C);
-      const c1 = Math.floor(((j + 1) * cols) / C);
+      const c1 = columns === 'sample' ? c0 + 1 : Math.floor(((j + 1) * cols) / C);
       let sum = 0;
       let n = 0;
       for (let c = c0; c < c1; c++) {
@@ -686,6 +702,7 @@ interface HeatmapPlan {
   vmin: number;
   vmax: number;
   label?: string;
+  categories?: HeatmapCategory[];
 }
 
 function planHeatmap(img: Heatmap): HeatmapPlan {
@@ -722,6 +739,16 @@ function planHeatmap(img: Heatmap): HeatmapPlan {
   } else {
     vmax = gmax as number;
     vmin = dmin < vmax ? dmin : vmax - (Math.abs(vmax) || 1);
+  }
+  const cats = img.categories;
+  if (cats) {
+    if (!Array.isArray(cats) || cats.length < 1) throw new RangeError('heatmap: categories must be a non-empty array');
+    cats.forEach((c, i) => {
+      if (!Number.isFinite(c.value) || typeof c.label !== 'string' || typeof c.color !== 'string') throw new RangeError(`heatmap: categories[${i}] must have a finite value, a label and a color`);
+      if (cats.findIndex((d) => d.value === c.value) !== i) throw new RangeError(`heatmap: categories[${i}].value ${c.value} is repeated`);
+    });
+    const cells = decimateImage(img.data, img.rows, img.cols, img.maxRows ?? HEATMAP_MAX_ROWS, img.maxCols ?? HEATMAP_MAX_COLS, 'sample');
+    return { cells, x0, x1, y0, y1, vmin: 0, vmax: 1, label: img.label, categories: cats };
   }
   if (!(vmax > vmin)) throw new RangeError(`heatmap: vmax must exceed vmin (got ${vmin}, ${vmax})`);
   const cells = decimateImage(img.data, img.rows, img.cols, img.maxRows ?? HEATMAP_MAX_ROWS, img.maxCols ?? HEATMAP_MAX_COLS);
@@ -770,14 +797,16 @@ function colorLevel(v: number, vmin: number, vmax: number): number {
  */
 function drawHeatmap(out: string[], h: HeatmapPlan, X: Axis, Y: Axis): void {
   const { data, rows, cols } = h.cells;
-  const paths: string[][] = Array.from({ length: HEATMAP_LEVELS }, () => []);
+  const cats = h.categories;
+  const levelOf = cats ? (v: number) => cats.findIndex((c) => c.value === v) : (v: number) => colorLevel(v, h.vmin, h.vmax);
+  const paths: string[][] = Array.from({ length: cats ? cats.length : HEATMAP_LEVELS }, () => []);
   const nanCells: string[] = [];
   for (let r = 0; r < rows; r++) {
     let c = 0;
     while (c < cols) {
-      const lev = colorLevel(data[r * cols + c], h.vmin, h.vmax);
+      const lev = levelOf(data[r * cols + c]);
       let run = 1;
-      while (c + run < cols && colorLevel(data[r * cols + c + run], h.vmin, h.vmax) === lev) run++;
+      while (c + run < cols && levelOf(data[r * cols + c + run]) === lev) run++;
       const cell = `M${c} ${r}h${run}v1h-${run}z`;
       if (lev < 0) nanCells.push(cell);
       else paths[lev].push(cell);
@@ -792,9 +821,34 @@ function drawHeatmap(out: string[], h: HeatmapPlan, X: Axis, Y: Axis): void {
   );
   if (nanCells.length > 0) out.push(`<path fill="${NAN_COLOR}" d="${nanCells.join('')}"/>`);
   paths.forEach((cells, l) => {
-    if (cells.length > 0) out.push(`<path fill="${divergingColor(l / (HEATMAP_LEVELS - 1))}" d="${cells.join('')}"/>`);
+    if (cells.length > 0) out.push(`<path fill="${cats ? escapeXml(cats[l].color) : divergingColor(l / (HEATMAP_LEVELS - 1))}" d="${cells.join('')}"/>`);
   });
   out.push('</g>');
+}
+
+const SWATCH = 10;
+const SWATCH_STEP = 16;
+
+/** Legend of a categorical heatmap, right of the plot: a swatch and the label of each category, top down. */
+function drawCategoryLegend(out: string[], h: HeatmapPlan, f: Frame): void {
+  const bx = f.r + 10;
+  const items: string[] = [];
+  let y = f.t;
+  if (h.label) {
+    items.push(text(bx, y + LEGEND_FONT, escapeXml(h.label), ' font-weight="bold"'));
+    y += SWATCH_STEP;
+  }
+  for (const c of h.categories ?? []) {
+    items.push(`<rect x="${n2(bx)}" y="${n2(y)}" width="${SWATCH}" height="${SWATCH}" fill="${escapeXml(c.color)}" stroke="#000" stroke-width="0.5"/>`);
+    items.push(text(bx + SWATCH + 4, y + SWATCH - 1, escapeXml(c.label)));
+    y += SWATCH_STEP;
+  }
+  out.push(`<g class="category-legend" font-size="${LEGEND_FONT}">${items.join('')}</g>`);
+}
+
+function categoryLegendWidth(h: HeatmapPlan): number {
+  const labels = [...(h.categories ?? []).map((c) => textWidth(c.label, LEGEND_FONT) + SWATCH + 4), h.label ? textWidth(h.label, LEGEND_FONT) : 0];
+  return 10 + Math.max(...labels) + 4;
 }
 
 function drawColorbar(out: string[], h: HeatmapPlan, ticks: TickSet, f: Frame): void {
@@ -1028,8 +1082,8 @@ function renderPanel(p: Panel, cell: Box, pid: string, letter: string | null, ou
   const yt = (yLog ? logTickSet : linearTickSet)(yr[0], yr[1], Math.min(8, Math.max(2, Math.round(plotH / 45))));
   const yLabW = Math.max(0, ...yt.labels.map((l) => labelWidth(l, TICK_FONT)));
   const left = cell.x + 8 + (p.yLabel ? LABEL_FONT + 6 : 0) + yLabW + TICK_LEN + 4;
-  const cbTicks = heat ? linearTickSet(heat.vmin, heat.vmax, Math.min(6, Math.max(2, Math.round(plotH / 50)))) : null;
-  const right = cell.x + cell.w - 14 - (heat && cbTicks ? colorbarWidth(heat, cbTicks) : 0);
+  const cbTicks = heat && !heat.categories ? linearTickSet(heat.vmin, heat.vmax, Math.min(6, Math.max(2, Math.round(plotH / 50)))) : null;
+  const right = cell.x + cell.w - 14 - (heat?.categories ? categoryLegendWidth(heat) : heat && cbTicks ? colorbarWidth(heat, cbTicks) : 0);
   const plotW = Math.max(10, right - left);
   const xt = (xLog ? logTickSet : linearTickSet)(xr[0], xr[1], Math.min(10, Math.max(2, Math.round(plotW / 75))));
   const f: Frame = { l: left, r: left + plotW, t: top, b: top + plotH };
@@ -1060,6 +1114,7 @@ function renderPanel(p: Panel, cell: Box, pid: string, letter: string | null, ou
   if (letter) out.push(text(cell.x + 6, cell.y + 17, escapeXml(letter), ` font-size="${FIG_TITLE_FONT}" font-weight="bold"`));
   drawRefLabels(out, p, X, Y, f);
   if (heat && cbTicks) drawColorbar(out, heat, cbTicks, f);
+  if (heat?.categories) drawCategoryLegend(out, heat, f);
   const entries = series.flatMap((s, i) => (s.label ? [{ label: s.label, look: looks[i] }] : []));
   drawLegend(out, entries, p.legend ?? 'auto', f, drawn);
   out.push('</g>');

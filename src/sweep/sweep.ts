@@ -396,6 +396,37 @@ export function theoryPoint(r: { kind: string; solutions: readonly SolutionLike[
   };
 }
 
+/**
+ * Regime codes of the `regime` metric (docs/SWEEP.md, "Regimes"), from the stable solutions of a point
+ * (`stable: true`; marginal or unknown stability does not count). A state is static (type `trivial` or
+ * `static`) or chaotic; `trivial` is the x = 0 state (type `trivial`, or static with delta0 = 0 and
+ * kappa = 0). Spec 01 §4.4 (M&O Fig. 1B): trivial for overlap < 1 and g < 1, static-bistable (+/- kappa)
+ * for overlap > 1 below g_C, chaotic-bistable between g_C and g_BB, chaotic (kappa = 0) beyond.
+ */
+export const REGIMES = [
+  { code: 0, name: 'none', meaning: 'no stable state (at a bifurcation, or stability unknown)', color: '#ffffff' },
+  { code: 1, name: 'trivial', meaning: 'x = 0 is the only stable state', color: '#56b4e9' },
+  { code: 2, name: 'static', meaning: 'one stable state, static and heterogeneous', color: '#009e73' },
+  { code: 3, name: 'static-bistable', meaning: 'two or more stable states, all static (e.g. the +/- kappa branches)', color: '#0072b2' },
+  { code: 4, name: 'chaotic', meaning: 'one stable state, chaotic', color: '#e69f00' },
+  { code: 5, name: 'chaotic-bistable', meaning: 'two or more stable states, all chaotic (e.g. +/- kappa chaos)', color: '#d55e00' },
+  { code: 6, name: 'mixed', meaning: 'two or more stable states, static and chaotic', color: '#cc79a7' },
+] as const;
+
+/** The regime code (REGIMES) of a point's solutions. */
+export function regimeOf(sols: readonly PointSolution[]): number {
+  const stable = sols.filter((s) => s.stable === true);
+  if (!stable.length) return 0;
+  const chaotic = stable.filter((s) => s.type === 'chaotic').length;
+  if (stable.length === 1) {
+    const s = stable[0];
+    if (chaotic) return 4;
+    const trivial = s.type === 'trivial' || (s.delta0 === 0 && s.kappa.every((k) => k === 0));
+    return trivial ? 1 : 2;
+  }
+  return chaotic === 0 ? 3 : chaotic === stable.length ? 5 : 6;
+}
+
 /** The scalar columns of a results line, for CSV and figures (docs/SWEEP.md, "Report"). */
 export function pointMetrics(result: PointResult): Record<string, number> {
   const m: Record<string, number> = {};
@@ -409,6 +440,7 @@ export function pointMetrics(result: PointResult): Record<string, number> {
     m.delta0Max = maxOf(stable.map((s) => s.delta0));
     m.temporalVarianceMax = maxOf(stable.map((s) => s.delta0 - s.deltaInf));
     m.chaotic = stable.some((s) => s.type === 'chaotic') ? 1 : 0;
+    m.regime = regimeOf(sols);
   }
   if (result.simulation) {
     const sm = result.simulation.summary as Record<string, unknown>;
