@@ -2,7 +2,7 @@
 // §4.4 (M&O Fig. 1B) against the bifurcation points lowrank.sweep reports, and the categorical heatmap.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lowrank } from '../src/index.js';
+import { lowrank, solve } from '../src/index.js';
 import { regimeOf, theoryPoint, REGIMES } from '../src/sweep/sweep.js';
 import { renderSvg } from '../src/plot/svg.js';
 
@@ -83,4 +83,74 @@ test('categorical heatmap: one colour per category, a legend of labels instead o
   const plain = renderSvg({ panels: [{ image: { data: [1, 3, 3, 1, 7, 0], rows: 2, cols: 3 } }] });
   assert.match(plain, /class="colorbar"/);
   assert.throws(() => renderSvg({ panels: [{ image: { data, rows: 2, cols: 3, categories: [cats[0], cats[0]] } }] }), /repeated/);
+});
+
+test('refineLevel: midpoints only between grid neighbours whose metric differs, level by level; continuation ladders of refined rows', async () => {
+  const { parseSweep, pointCount, pointCoords } = await import('../src/sweep/sweep.js');
+  const { refineLevel, refinedUnits } = await import('../src/sweep/refine.js');
+  const s = parseSweep({
+    dmftlabSweep: 1,
+    base: SPEC,
+    axes: [
+      { field: 'model.means.n.0', values: [0, 1, 2, 3] },
+      { field: 'model.g', values: [0.5, 1, 1.5, 2, 2.5] },
+    ],
+    refine: { metric: 'regime', levels: 2 },
+  });
+  const n = pointCount(s); // 20
+  // a synthetic metric: 1 above the line n = 2 g - 1, else 0 (its boundary crosses the grid diagonally)
+  const f = (c: number[]) => (c[0] > 2 * c[1] - 1 ? 1 : 0);
+  const coords = new Map<number, number[]>();
+  for (let p = 0; p < n; p++) coords.set(p, pointCoords(s, p));
+  const l1 = refineLevel(s, [], (i) => f(coords.get(i)!), 1, n);
+  // every level-1 point is the midpoint of two base neighbours along its axis with different metric values
+  const step = [1, 0.5];
+  for (const q of l1) {
+    const lo = q.coords.slice();
+    const hi = q.coords.slice();
+    lo[q.axis] -= step[q.axis] / 2;
+    hi[q.axis] += step[q.axis] / 2;
+    assert.notEqual(f(lo), f(hi), `point ${q.index} at ${q.coords}`);
+  }
+  // and every differing neighbour pair got one: count the pairs directly
+  let pairs = 0;
+  for (let p = 0; p < n; p++)
+    for (let a = 0; a < 2; a++) {
+      const c = pointCoords(s, p).slice();
+      c[a] += step[a];
+      const q = [...coords.entries()].find(([, d]) => d[0] === c[0] && d[1] === c[1]);
+      if (q && f(pointCoords(s, p)) !== f(c)) pairs++;
+    }
+  assert.equal(l1.length, pairs); // observed 6 of the 31 neighbour pairs
+  assert.ok(l1.length < 31 / 2, `${l1.length} refined of 31 pairs`);
+  assert.deepEqual(l1.map((q) => q.index), l1.map((_, k) => n + k));
+  for (const q of l1) coords.set(q.index, q.coords);
+  const l2 = refineLevel(s, l1, (i) => f(coords.get(i)!), 2, n + l1.length);
+  assert.ok(l2.length > 0 && l2.length <= l1.length, `level 2: ${l2.length} points`);
+  for (const q of l2) assert.equal(q.level, 2);
+  // a metric not computed yet stops the level
+  assert.throws(() => refineLevel(s, [], (i) => (i === 3 ? undefined : 0), 1, n), /point 3 has no result yet/);
+  // continuation: a refined point along g joins its base row's ladder; one along n gets a ladder of base g up to its own g
+  const units = refinedUnits(s, l1, []);
+  for (const u of units) {
+    assert.ok(u.ladder, 'lowrank + model.g: continuation');
+    for (const q of u.points) assert.ok(u.ladder!.includes(q.coords[1]));
+    assert.deepEqual(u.ladder, [...u.ladder!].sort((a, b) => a - b));
+    const top = Math.max(...u.points.map((q) => q.coords[1]));
+    for (const g of [0.5, 1, 1.5, 2, 2.5]) assert.equal(u.ladder!.includes(g), g <= top);
+  }
+});
+
+test('a refined point along g by continuation over its row ladder has the branches lowrank.sweep and solve find at that g', async () => {
+  const { parseSweep } = await import('../src/sweep/sweep.js');
+  const { computeRefinedTheoryUnit } = await import('../src/sweep/compute.js');
+  const s = parseSweep({ dmftlabSweep: 1, base: SPEC, axes: [{ field: 'model.g', values: [1.6, 1.7, 1.8, 1.9] }], refine: { metric: 'regime', levels: 1 } });
+  // 1.85: between g_C = 1.7959 and g_BB, the chaotic +/- branches (seeded at g_C by the continuation)
+  const [pt] = await computeRefinedTheoryUnit(s, { points: [{ index: 4, coords: [1.85], level: 1, axis: 0 }], ladder: [1.6, 1.7, 1.8, 1.85] });
+  const ref = await lowrank.sweep(SPEC, [1.85]);
+  const key = (sols: { type: string; branch: string; stable: boolean | null }[]) => sols.map((x) => `${x.type}/${x.branch}/${x.stable}`).join(' ');
+  assert.equal(key(pt.result.theory!.solutions), key(ref.results[0].solutions));
+  assert.equal(regimeOf(pt.result.theory!.solutions), code('chaotic-bistable'));
+  const one = await solve({ ...SPEC, model: { ...SPEC.model, g: 1.85 } });
+  assert.equal(key(pt.result.theory!.solutions), key((one.result as { solutions: { type: string; branch: string; stable: boolean | null }[] }).solutions));
 });

@@ -328,3 +328,87 @@ test('kill -9 at 5 random times, resuming each time: the final file equals an un
   // the rounds, for the record (how many points each kill left)
   console.log(`reference ${refMs} ms\n${log.join('\n')}`);
 });
+
+test('refinement: bisects where the regime changes, level by level; the same points with 1 and 2 threads, after a cut-off resume, and after shards + merge', () => {
+  // random kind: x = 0 below g = 1, chaos above; the seed axis is not refined (refine.axes)
+  const REF = join(dir, 'ref.json');
+  writeFileSync(REF, JSON.stringify({ dmftlabSweep: 1, base: RANDOM, axes: [{ field: 'seed', values: [1, 2] }, { field: 'model.g', values: [0.5, 0.8, 1.1, 1.4, 2] }], refine: { metric: 'regime', levels: 3, axes: ['model.g'] } }));
+  const one = join(dir, 'ref-1.jsonl');
+  let r = cli(['sweep', REF, '--out', one, '--threads', '1', '--quiet']);
+  assert.equal(r.code, 0, r.err);
+  const sum = JSON.parse(r.out);
+  assertDocumented('sweep summary with refine', sum);
+  assert.deepEqual([sum.points, sum.computed, sum.refined, sum.refinement, sum.complete], [10, 16, 6, 'complete', true]);
+  const res = readResults(one);
+  assertDocumented('header line with refine', res.header, /^base\./);
+  const refined = res.points.filter((p) => p.index >= 10).sort((a, b) => a.index - b.index);
+  for (const p of refined) assertDocumented('refined point line', p);
+  // g: 0.8 | 1.1 -> 0.95 (x = 0) -> 1.025 (chaos) -> 0.9875 (x = 0), per seed row; the boundary g = 1 stays bracketed
+  assert.deepEqual(
+    refined.map((p) => [p.index, p.level, p.axis, ...p.coords]),
+    [
+      [10, 1, 1, 1, 0.9500000000000001],
+      [11, 1, 1, 2, 0.9500000000000001],
+      [12, 2, 1, 1, 1.0250000000000001],
+      [13, 2, 1, 2, 1.0250000000000001],
+      [14, 3, 1, 1, 0.9875],
+      [15, 3, 1, 2, 0.9875],
+    ],
+  );
+  const two = join(dir, 'ref-2.jsonl');
+  r = cli(['sweep', REF, '--out', two, '--threads', '2', '--quiet']);
+  assert.equal(r.code, 0, r.err);
+  assertSamePoints(one, two);
+  // a kill during level 2: the header, the base points and level 1, then a torn line; the resume computes the rest
+  const lines = readFileSync(one, 'utf8').split('\n');
+  const keep = lines.filter((l, k) => k === 0 || (l && JSON.parse(l).index < 12));
+  const cut = join(dir, 'ref-cut.jsonl');
+  writeFileSync(cut, keep.join('\n') + '\n' + lines.find((l) => l && JSON.parse(l).index === 12)!.slice(0, 40));
+  r = cli(['sweep', REF, '--out', cut, '--quiet']);
+  assert.equal(r.code, 0, r.err);
+  const res2 = JSON.parse(r.out);
+  assert.deepEqual([res2.resumed, res2.computed, res2.refined, res2.repairedBytes], [10, 4, 6, 40]);
+  assertSamePoints(one, cut);
+  r = cli(['sweep', REF, '--out', cut, '--quiet']);
+  assert.deepEqual([JSON.parse(r.out).computed, JSON.parse(r.out).complete], [0, true]);
+  // shards compute base points only; refinement runs on the merged file
+  const sh = [0, 1].map((i) => join(dir, `ref-shard-${i}.jsonl`));
+  for (const i of [0, 1]) {
+    r = cli(['sweep', REF, '--out', sh[i], '--shard', `${i}/2`, '--quiet']);
+    assert.equal(r.code, 0, r.err);
+    assert.deepEqual([JSON.parse(r.out).refinement, JSON.parse(r.out).refined, JSON.parse(r.out).computed], ['after-merge', undefined, 5]);
+  }
+  const merged = join(dir, 'ref-merged.jsonl');
+  r = cli(['merge', ...sh, '--out', merged]);
+  assert.equal(r.code, 0, r.err);
+  r = cli(['sweep', REF, '--out', merged, '--quiet']);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual([JSON.parse(r.out).resumed, JSON.parse(r.out).computed], [10, 6]);
+  assertSamePoints(one, merged);
+  // merge keeps refined points; the report has a level column and counts them
+  r = cli(['merge', merged, '--out', join(dir, 'ref-merged-2.jsonl')]);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual([JSON.parse(r.out).present, JSON.parse(r.out).refined, JSON.parse(r.out).complete], [10, 6, true]);
+  assertSamePoints(one, join(dir, 'ref-merged-2.jsonl'));
+  const csv = join(dir, 'ref.csv');
+  r = cli(['sweep-report', one, '--value', 'regime', '--csv', csv, '--plot', join(dir, 'ref.svg')]);
+  assert.equal(r.code, 0, r.err);
+  assertDocumented('sweep-report summary with refine', JSON.parse(r.out));
+  assert.deepEqual([JSON.parse(r.out).present, JSON.parse(r.out).refined], [10, 6]);
+  const rows = readFileSync(csv, 'utf8').trimEnd().split('\n');
+  assert.match(rows[0], /,regime,specHash,level$/);
+  assert.equal(rows.length, 17);
+  assert.match(readFileSync(join(dir, 'ref.svg'), 'utf8'), /class="category-legend"/);
+});
+
+test('refinement: sweep file validation', () => {
+  const ok = { dmftlabSweep: 1, base: LOWRANK, axes: [{ field: 'model.g', values: [0.5, 1] }, { field: 'seed', values: [1, 2] }] };
+  assert.equal(parseSweep({ ...ok, refine: { metric: 'regime', levels: 2, axes: ['model.g'] } }).refine?.axes.join(), '0');
+  assert.equal(sweepHash(parseSweep(ok)), sweepHash(parseSweep({ ...ok })), 'no refine: the hash of before');
+  assert.match(issuesOf({ ...ok, refine: { metric: 'kappaMax', levels: 1, axes: ['model.g'] } })[0], /^refine\.metric: got "kappaMax"; must be one of regime, solutions, stable, chaotic, agree/);
+  assert.match(issuesOf({ ...ok, refine: { metric: 'agree', levels: 1, axes: ['model.g'] } })[0], /mode "theory" does not compute it/);
+  assert.match(issuesOf({ ...ok, refine: { metric: 'regime', levels: 9, axes: ['model.g'] } })[0], /^refine\.levels: got 9; must be an integer in \[0, 8\]/);
+  assert.match(issuesOf({ ...ok, refine: { metric: 'regime', levels: 1, axes: ['model.gg'] } })[0], /^refine\.axes: got "model\.gg"; not the field of an axis/);
+  assert.match(issuesOf({ ...ok, refine: { metric: 'regime', levels: 1 } })[0], /^refine: axis seed cannot be bisected: its midpoint 1\.5 gives seed: got 1\.5/);
+  assert.match(issuesOf({ ...ok, refine: { metric: 'regime', levels: 1, step: 2 } })[0], /^refine\.step: unknown field/);
+});

@@ -265,14 +265,14 @@ async function readSweep(file: string | undefined): Promise<unknown> {
   return raw;
 }
 
-function sweepProgress(quiet: boolean): ((done: number, total: number, s: number, left: number) => void) | undefined {
+function sweepProgress(quiet: boolean): ((done: number, total: number, s: number, left: number, stage?: string) => void) | undefined {
   if (quiet) return undefined;
   const tty = !!process.stderr.isTTY;
   let lastLine = -Infinity;
-  return (done, total, s, left) => {
+  return (done, total, s, left, stage) => {
     const pct = total ? ((100 * done) / total).toFixed(1) : '100.0';
     const eta = Number.isFinite(left) ? `, about ${left.toFixed(0)} s left` : '';
-    const line = `sweep: ${done}/${total} points (${pct} %), ${s.toFixed(0)} s${eta}`;
+    const line = `sweep${stage ? ` (${stage})` : ''}: ${done}/${total} points (${pct} %), ${s.toFixed(0)} s${eta}`;
     if (tty) process.stderr.write(`\r  ${line}   ${done === total ? '\n' : ''}`);
     else if (done === total || s - lastLine >= 10) {
       // logs (e.g. SLURM): a line every 10 s

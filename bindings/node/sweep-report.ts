@@ -3,7 +3,7 @@
  * results file, every point exactly once). docs/SWEEP.md describes both.
  */
 import { openSync, writeSync, fsyncSync, closeSync, renameSync, unlinkSync } from 'node:fs';
-import { renderSvg, type Figure, type Panel } from '../../src/plot/svg.js';
+import { renderSvg, type Figure, type Panel, type Series } from '../../src/plot/svg.js';
 import { pointMetrics, REGIMES, type PointResult, type SweepAxis } from '../../src/sweep/sweep.js';
 import { readResults, StoreError, type PointLine, type SweepHeader } from './sweep-store.js';
 import { jsonReplacer } from './json.js';
@@ -68,6 +68,8 @@ export interface ReportSummary {
   results: string;
   points: number;
   present: number;
+  /** With refine: refined points in the file. */
+  refined?: number;
   missing: number;
   columns: string[];
   value: string;
@@ -97,24 +99,31 @@ export function buildReport(file: string, value?: string): { csv: string; svg: s
   const metrics = sorted.map((p) => pointMetrics(p.result as PointResult));
   const names: string[] = [];
   for (const m of metrics) for (const k of Object.keys(m)) if (!names.includes(k)) names.push(k);
-  const columns = ['index', ...axes.map((a) => a.field), ...names, 'specHash'];
-  const rows = sorted.map((p, k) => [String(p.index), ...p.coords.map(csvNumber), ...names.map((n) => csvNumber(metrics[k][n])), p.specHash].join(','));
+  const refines = header.refine !== undefined;
+  const columns = ['index', ...axes.map((a) => a.field), ...names, 'specHash', ...(refines ? ['level'] : [])];
+  const rows = sorted.map((p, k) => [String(p.index), ...p.coords.map(csvNumber), ...names.map((n) => csvNumber(metrics[k][n])), p.specHash, ...(refines ? [String(p.level ?? 0)] : [])].join(','));
   const csv = [columns.map(csvText).join(','), ...rows].join('\n') + '\n';
   const notes: string[] = [];
   const mode = header.mode as string;
   const chosen = value ?? (mode === 'theory' ? ((header.base as { model: { kind: string } }).model.kind === 'random' ? 'delta0Max' : 'kappaMax') : mode === 'simulate' ? 'simVariance' : 'agree');
   if (names.length && !names.includes(chosen)) throw new StoreError(`--value: got ${chosen}; must be one of the metrics of this sweep: ${names.join(', ')}`);
   const vals = new Float64Array(total).fill(NaN);
-  sorted.forEach((p, k) => (vals[p.index] = metrics[k][chosen] ?? NaN));
+  sorted.forEach((p, k) => {
+    if (p.index < total) vals[p.index] = metrics[k][chosen] ?? NaN;
+  });
+  // refined points (index >= total): drawn over the grid
+  const extra = sorted.flatMap((p, k) => (p.index >= total ? [{ coords: p.coords, v: metrics[k][chosen] ?? NaN }] : []));
+  const baseCount = sorted.filter((p) => p.index < total).length;
   let svg: string | null = null;
   const title = chosen;
-  const footnote = `${header.name ? `${header.name as string}. ` : ''}dmftlab ${((header.dmftlab as { version?: string }) ?? {}).version ?? ''} sweep ${header.sweepHash}, ${byIndex.size} of ${total} points${byIndex.size < total ? ' (missing drawn grey / left out)' : ''}, route ${header.route}`;
+  const refinedNote = extra.length ? ` + ${extra.length} refined points (${axes.length === 2 ? 'dots' : 'in the line'})` : '';
+  const footnote = `${header.name ? `${header.name as string}. ` : ''}dmftlab ${((header.dmftlab as { version?: string }) ?? {}).version ?? ''} sweep ${header.sweepHash}, ${baseCount} of ${total} points${baseCount < total ? ' (missing drawn grey / left out)' : ''}${refinedNote}, route ${header.route}`;
   if (axes.length === 1) {
-    const order = axes[0].values.map((_, k) => k).sort((i, j) => axes[0].values[i] - axes[0].values[j]);
+    const line = [...axes[0].values.map((x, k) => ({ x, y: vals[k] })), ...extra.map((e) => ({ x: e.coords[0], y: e.v }))].sort((a, b) => a.x - b.x);
     const panel: Panel = {
       xLabel: axes[0].field,
       yLabel: chosen,
-      series: [{ x: order.map((k) => axes[0].values[k]), y: order.map((k) => vals[k]), style: 'line', marker: 'circle', label: chosen }],
+      series: [{ x: line.map((q) => q.x), y: line.map((q) => q.y), style: 'line', marker: 'circle', label: chosen }],
       legend: 'none',
     };
     svg = renderSvg({ title, panels: [panel], footnote, width: 560, height: 400 });
@@ -137,6 +146,13 @@ export function buildReport(file: string, value?: string): { csv: string; svg: s
     };
     if (!uniform(ay.values, oy) || !uniform(ax.values, ox)) notes.push('axis values are not equally spaced: the heatmap draws cells of equal size (the CSV has the exact values)');
     const finite = Array.from(data).filter(Number.isFinite);
+    const categories = chosen === 'regime' ? regimeCategories([...data, ...extra.map((e) => e.v)]) : null;
+    // refined points as dots: in the colour of their regime, or black
+    const dots = (pick: (v: number) => boolean, color: string): Series => {
+      const e = extra.filter((q) => pick(q.v));
+      return { x: e.map((q) => q.coords[1]), y: e.map((q) => q.coords[0]), style: 'points', marker: 'circle', color, width: 0.8 };
+    };
+    const series: Series[] = !extra.length ? [] : categories ? categories.map((c) => dots((v) => v === c.value, c.color)) : [dots(() => true, '#000000')];
     const [x0, x1] = edges(ax.values, ox);
     const [y0, y1] = edges(ay.values, oy);
     const fig: Figure = {
@@ -156,10 +172,11 @@ export function buildReport(file: string, value?: string): { csv: string; svg: s
             vmin: finite.length ? Math.min(...finite) : 0,
             vmax: finite.length ? Math.max(...finite) : 1,
             label: chosen,
-            ...(chosen === 'regime' ? { categories: regimeCategories(data) } : {}),
+            ...(categories ? { categories } : {}),
             maxRows: Math.max(200, oy.length),
             maxCols: Math.max(400, ox.length),
           },
+          series,
           xRange: [x0, x1],
           yRange: [y0, y1],
           legend: 'none',
@@ -174,7 +191,7 @@ export function buildReport(file: string, value?: string): { csv: string; svg: s
   return {
     csv,
     svg,
-    summary: { kind: 'sweep-report', sweepHash: header.sweepHash, results: file, points: total, present: byIndex.size, missing: total - byIndex.size, columns, value: chosen, notes },
+    summary: { kind: 'sweep-report', sweepHash: header.sweepHash, results: file, points: total, present: baseCount, ...(refines ? { refined: extra.length } : {}), missing: total - baseCount, columns, value: chosen, notes },
   };
 }
 
@@ -195,6 +212,8 @@ export interface MergeSummary {
   points: number;
   files: { file: string; shard: string; points: number; tornBytes: number }[];
   present: number;
+  /** Refined points (index >= points) in the files. */
+  refined: number;
   missing: number;
   missingIndices: string;
   duplicates: number;
@@ -220,7 +239,8 @@ export function mergeResults(files: string[], out: string | null): MergeSummary 
   for (const r of read) {
     for (const p of r.points) {
       if (p.sweepHash !== first.sweepHash) throw new StoreError(`${r.file}: point ${p.index} has sweepHash ${p.sweepHash}, not the header's ${first.sweepHash}`);
-      if (!(p.index >= 0 && p.index < total)) throw new StoreError(`${r.file}: point index ${p.index} outside 0..${total - 1}`);
+      const refinedOk = p.index >= total && Number.isInteger(p.level) && p.level! >= 1;
+      if (!(p.index >= 0 && (p.index < total || refinedOk))) throw new StoreError(`${r.file}: point index ${p.index} outside 0..${total - 1} (and not a refined point)`);
       const s = seen.get(p.index);
       if (s) s.files.push(r.file);
       else seen.set(p.index, { line: p, files: [r.file] });
@@ -242,7 +262,8 @@ export function mergeResults(files: string[], out: string | null): MergeSummary 
       const s = r.header.shard as { index: number; count: number } | undefined;
       return { file: r.file, shard: s ? `${s.index}/${s.count}` : '?', points: r.points.length, tornBytes: r.tornBytes };
     }),
-    present: seen.size,
+    present: [...seen.keys()].filter((k) => k < total).length,
+    refined: [...seen.keys()].filter((k) => k >= total).length,
     missing: missing.length,
     missingIndices: ranges(missing),
     duplicates: dups.length,

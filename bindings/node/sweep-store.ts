@@ -23,6 +23,9 @@ export interface PointLine {
   specHash: string;
   result: unknown;
   provenance: Record<string, unknown>;
+  /** Refined points only (index >= the header's points): refinement level and the axis bisected. */
+  level?: number;
+  axis?: number;
 }
 
 /** A results file that cannot be read as one (not a torn last line: those are repaired). */

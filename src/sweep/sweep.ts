@@ -38,7 +38,28 @@ export interface Sweep {
   /** The base spec as `parseSpec` returns it. */
   base: Spec;
   axes: SweepAxis[];
+  /** Boundary refinement after the base grid (docs/SWEEP.md, "Refinement"); absent: none. */
+  refine?: SweepRefine;
 }
+
+export interface SweepRefine {
+  /** A discrete metric of pointMetrics (REFINE_METRICS). */
+  metric: string;
+  /** Bisection levels, 1 .. MAX_REFINE_LEVELS. */
+  levels: number;
+  /** Indices of the axes refined along (from `refine.axes`, field names in the file; default every axis). */
+  axes: number[];
+}
+
+/** Metrics refinement can follow (discrete ones: a change of regime, branch count, stability, agreement), with the modes that have them. */
+export const REFINE_METRICS: Record<string, SweepMode[]> = {
+  regime: ['theory', 'compare'],
+  solutions: ['theory', 'compare'],
+  stable: ['theory', 'compare'],
+  chaotic: ['theory', 'compare'],
+  agree: ['compare'],
+};
+export const MAX_REFINE_LEVELS = 8;
 
 export interface SweepIssue {
   path: string;
@@ -55,7 +76,7 @@ export class SweepError extends Error {
   }
 }
 
-const TOP_FIELDS = ['dmftlabSweep', 'name', 'mode', 'theoryRoute', 'base', 'axes'];
+const TOP_FIELDS = ['dmftlabSweep', 'name', 'mode', 'theoryRoute', 'base', 'axes', 'refine'];
 const MAX_LISTED = 20;
 
 const show = (v: unknown): string => {
@@ -231,9 +252,21 @@ export function parseSweep(input: unknown): Sweep {
       if (total > MAX_SWEEP_POINTS) issues.push({ path: 'axes', message: `axes: ${axes.map((a) => a.values.length).join(' x ')} = ${total} points; must be at most ${MAX_SWEEP_POINTS}` });
     }
   }
+  const refine = input.refine === undefined || !base ? undefined : readRefine(input.refine, mode as SweepMode, axes, rawAxes, issues);
   if (issues.length) throw new SweepError(issues);
   const sweep: Sweep = { dmftlabSweep: 1, mode: mode as SweepMode, theoryRoute: route as TheoryRoute, base: base!, axes };
   if (typeof input.name === 'string') sweep.name = input.name;
+  if (refine) {
+    sweep.refine = refine;
+    // a midpoint must make a valid spec (integer fields such as seed or N cannot be bisected)
+    for (const a of refine.axes) {
+      const v = [...axes[a].values].sort((x, y) => x - y);
+      if (v.length < 2) continue;
+      const mid = (v[0] + v[1]) / 2;
+      const r = validateSpec(setPath(sweep.base, axes[a].field, mid));
+      if (!r.ok) issues.push({ path: 'refine.axes', message: `refine: axis ${axes[a].field} cannot be bisected: its midpoint ${mid} gives ${r.errors[0].message}; list the axes to refine in refine.axes` });
+    }
+  }
   // every axis value alone on the base spec, then every point (combinations can fail, e.g. a covariance)
   for (const [i, ax] of axes.entries()) {
     for (const [k, x] of ax.values.entries()) {
@@ -250,6 +283,38 @@ export function parseSweep(input: unknown): Sweep {
   }
   if (issues.length) throw new SweepError(issues);
   return sweep;
+}
+
+function readRefine(raw: unknown, mode: SweepMode, axes: SweepAxis[], rawAxes: unknown, issues: SweepIssue[]): SweepRefine | undefined {
+  if (!isObj(raw)) {
+    issues.push({ path: 'refine', message: `refine: got ${show(raw)}; must be an object { metric, levels, axes? }` });
+    return undefined;
+  }
+  for (const k of Object.keys(raw)) if (!['metric', 'levels', 'axes'].includes(k)) issues.push({ path: `refine.${k}`, message: `refine.${k}: unknown field; refine has metric, levels and axes` });
+  const n0 = issues.length;
+  const metric = raw.metric;
+  const modes = typeof metric === 'string' && Object.prototype.hasOwnProperty.call(REFINE_METRICS, metric) ? REFINE_METRICS[metric] : null;
+  if (!modes) issues.push({ path: 'refine.metric', message: `refine.metric: got ${show(metric)}; must be one of ${Object.keys(REFINE_METRICS).join(', ')}` });
+  else if (!modes.includes(mode)) issues.push({ path: 'refine.metric', message: `refine.metric: got "${metric as string}"; mode "${mode}" does not compute it (it needs mode ${modes.join(' or ')})` });
+  const levels = raw.levels;
+  if (typeof levels !== 'number' || !Number.isInteger(levels) || levels < 0 || levels > MAX_REFINE_LEVELS) issues.push({ path: 'refine.levels', message: `refine.levels: got ${show(levels)}; must be an integer in [0, ${MAX_REFINE_LEVELS}]` });
+  let idx: number[] = axes.map((_, a) => a);
+  if (raw.axes !== undefined) {
+    const fields = raw.axes;
+    if (!Array.isArray(fields) || fields.length < 1 || fields.some((f) => typeof f !== 'string')) {
+      issues.push({ path: 'refine.axes', message: `refine.axes: got ${show(fields)}; must be a non-empty array of axis fields` });
+    } else {
+      idx = [];
+      for (const f of fields as string[]) {
+        const a = axes.findIndex((x) => x.field === f);
+        if (a < 0) issues.push({ path: 'refine.axes', message: `refine.axes: got "${f}"; not the field of an axis (axes: ${axes.map((x) => x.field).join(', ')})` });
+        else if (!idx.includes(a)) idx.push(a);
+      }
+      idx.sort((x, y) => x - y);
+    }
+  }
+  if (issues.length > n0 || !Array.isArray(rawAxes) || axes.length !== rawAxes.length) return undefined;
+  return { metric: metric as string, levels: levels as number, axes: idx };
 }
 
 /** Hash of a validated sweep (16 hex digits): FNV-1a 64 of the canonical JSON of everything but `name`. */
@@ -283,18 +348,25 @@ function describeCoords(s: Sweep, p: number): string {
     .join(', ');
 }
 
-/** The spec of point `p` before validation: the base with each axis field set. */
-function pointInput(s: Sweep, p: number): Spec {
+/** The spec at `coords` (one value per axis) before validation: the base with each axis field set. */
+function inputAt(s: Sweep, coords: readonly number[]): Spec {
   let spec = s.base;
-  pointCoords(s, p).forEach((x, a) => (spec = setPath(spec, s.axes[a].field, x)));
+  coords.forEach((x, a) => (spec = setPath(spec, s.axes[a].field, x)));
   return spec;
 }
 
-/** The validated spec of point `p` (every default filled in), and its hash. */
-export function pointSpec(s: Sweep, p: number): { spec: Spec; specHash: string } {
-  const v = validateSpec(pointInput(s, p));
+const pointInput = (s: Sweep, p: number): Spec => inputAt(s, pointCoords(s, p));
+
+/** The validated spec at `coords` (every default filled in), and its hash; `p` names the point in errors. */
+export function specAt(s: Sweep, coords: readonly number[], p: number): { spec: Spec; specHash: string } {
+  const v = validateSpec(inputAt(s, coords));
   if (!v.ok) throw new SweepError(v.errors.map((e) => ({ path: 'axes', message: `point ${p}: ${e.message}` })));
   return { spec: v.spec, specHash: specHash(v.spec) };
+}
+
+/** The validated spec of point `p` of the base grid (every default filled in), and its hash. */
+export function pointSpec(s: Sweep, p: number): { spec: Spec; specHash: string } {
+  return specAt(s, pointCoords(s, p), p);
 }
 
 /** How this sweep's theory is computed (docs/SWEEP.md, "Work units"). */
