@@ -405,7 +405,7 @@ test('refinement: sweep file validation', () => {
   const ok = { dmftlabSweep: 1, base: LOWRANK, axes: [{ field: 'model.g', values: [0.5, 1] }, { field: 'seed', values: [1, 2] }] };
   assert.equal(parseSweep({ ...ok, refine: { metric: 'regime', levels: 2, axes: ['model.g'] } }).refine?.axes.join(), '0');
   assert.equal(sweepHash(parseSweep(ok)), sweepHash(parseSweep({ ...ok })), 'no refine: the hash of before');
-  assert.match(issuesOf({ ...ok, refine: { metric: 'kappaMax', levels: 1, axes: ['model.g'] } })[0], /^refine\.metric: got "kappaMax"; must be one of regime, solutions, stable, chaotic, agree/);
+  assert.match(issuesOf({ ...ok, refine: { metric: 'kappaMax', levels: 1, axes: ['model.g'] } })[0], /^refine\.metric: got "kappaMax"; must be one of regime, solutions, stable, chaotic, outcome, predicted, agree/);
   assert.match(issuesOf({ ...ok, refine: { metric: 'agree', levels: 1, axes: ['model.g'] } })[0], /mode "theory" does not compute it/);
   assert.match(issuesOf({ ...ok, refine: { metric: 'regime', levels: 9, axes: ['model.g'] } })[0], /^refine\.levels: got 9; must be an integer in \[0, 8\]/);
   assert.match(issuesOf({ ...ok, refine: { metric: 'regime', levels: 1, axes: ['model.gg'] } })[0], /^refine\.axes: got "model\.gg"; not the field of an axis/);

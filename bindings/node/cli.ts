@@ -27,8 +27,9 @@ usage:
                    with simulations; prints the agreement table, writes demo.json and demo.svg by default
   dmftlab sweep    <sweep.json> [--out FILE.jsonl] [--shard i/n]  run every point of a sweep (docs/SWEEP.md) into a
                    results file, one fsynced JSON line per point; run it again to resume; prints a summary
-  dmftlab sweep-report <results.jsonl> [--csv FILE] [--plot FILE.svg] [--value NAME]
-                   CSV of every point and a line (1 axis) or heatmap (2 axes) figure of one metric
+  dmftlab sweep-report <results.jsonl> [--csv FILE] [--plot FILE.svg] [--value NAME] [--xy X,Y]
+                   CSV of every point and a line (1 axis) or heatmap (2 axes) figure of one metric,
+                   or with --xy every point at (metric X, metric Y) coloured by --value
   dmftlab merge    <results.jsonl>... [--out FILE.jsonl]         check that the shards hold every point exactly
                    once (exit 3 if not) and write them as one results file
 options:
@@ -43,7 +44,9 @@ options:
   --shard i/n      sweep: run shard i (0-based) of n: the work units u with u mod n = i (default: from
                    SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN and SLURM_ARRAY_TASK_COUNT when set, else 0/1)
   --csv FILE       sweep-report: CSV file (default: the results file with .csv)
-  --value NAME     sweep-report: the metric to draw (default kappaMax, delta0Max, simVariance or agree)
+  --value NAME     sweep-report: the metric to draw (default kappaMax, delta0Max, simVariance or agree;
+                   outcome for multiregion); regime, outcome and predicted are drawn as classes
+  --xy X,Y         sweep-report: draw the points in the plane of two metrics (e.g. lambdaRe,lambdaIm)
   --help, --version
 The spec format is documented in docs/SPEC.md.`;
 
@@ -64,6 +67,7 @@ interface Args {
   shard?: Shard;
   csv?: string;
   value?: string;
+  xy?: [string, string];
 }
 
 function parseArgs(argv: string[]): Args {
@@ -87,11 +91,16 @@ function parseArgs(argv: string[]): Args {
       } catch (e) {
         throw new UsageError((e as Error).message);
       }
-    } else if (s === '--csv' || s === '--value') {
+    } else if (s === '--csv' || s === '--value' || s === '--xy') {
       const v = argv[++k];
-      if (!v || v.startsWith('--')) throw new UsageError(`${s} needs ${s === '--csv' ? 'a file name' : 'a metric name'}`);
+      if (!v || v.startsWith('--')) throw new UsageError(`${s} needs ${s === '--csv' ? 'a file name' : s === '--xy' ? 'two metric names X,Y' : 'a metric name'}`);
       if (s === '--csv') a.csv = v;
-      else a.value = v;
+      else if (s === '--value') a.value = v;
+      else {
+        const xy = v.split(',');
+        if (xy.length !== 2 || !xy[0] || !xy[1]) throw new UsageError(`--xy: got ${v}; must be two metric names X,Y, e.g. lambdaRe,lambdaIm`);
+        a.xy = [xy[0], xy[1]];
+      }
     } else if (s === '--dimension') {
       const v = argv[++k];
       if (v !== 'x' && v !== 'phi') throw new UsageError(`--dimension: got ${v}; must be x or phi`);
@@ -198,7 +207,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'sweep-report': {
         if (!args.file) throw new UsageError('missing <results.jsonl>');
         const stem = args.file.replace(/\.jsonl$/, '');
-        out = sweepReport(args.file, { csv: args.csv ?? `${stem}.csv`, plot: args.plot ?? `${stem}.svg`, value: args.value });
+        out = sweepReport(args.file, { csv: args.csv ?? `${stem}.csv`, plot: args.plot ?? `${stem}.svg`, value: args.value, xy: args.xy });
         args.plot = undefined; // written above
         break;
       }

@@ -4,7 +4,7 @@
  */
 import { openSync, writeSync, fsyncSync, closeSync, renameSync, unlinkSync } from 'node:fs';
 import { renderSvg, type Figure, type Panel, type Series } from '../../src/plot/svg.js';
-import { pointMetrics, REGIMES, type PointResult, type SweepAxis } from '../../src/sweep/sweep.js';
+import { pointMetrics, CATEGORICAL, type PointResult, type SweepAxis } from '../../src/sweep/sweep.js';
 import { readResults, StoreError, type PointLine, type SweepHeader } from './sweep-store.js';
 import { jsonReplacer } from './json.js';
 
@@ -60,6 +60,8 @@ export interface ReportOptions {
   plot: string | null;
   /** Metric to draw (a CSV column); default by mode. */
   value?: string;
+  /** Draw every point at (metric x, metric y), coloured by `value`, instead of over the axes. */
+  xy?: [string, string];
 }
 
 export interface ReportSummary {
@@ -81,15 +83,17 @@ export interface ReportSummary {
 const csvNumber = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? String(x) : '');
 const csvText = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
-/** The regimes present in `data` (the legend names only those), in code order. */
-function regimeCategories(data: ArrayLike<number>) {
+/** The classes of a categorical metric present in `data` (the legend names only those), in code order; null for other metrics. */
+function categoriesOf(metric: string, data: ArrayLike<number>) {
+  const all = CATEGORICAL[metric];
+  if (!all) return null;
   const present = new Set(Array.from(data));
-  const shown = REGIMES.filter((r) => present.has(r.code));
-  return (shown.length ? shown : REGIMES).map((r) => ({ value: r.code, label: `${r.code} ${r.name}`, color: r.color }));
+  const shown = all.filter((r) => present.has(r.code));
+  return (shown.length ? shown : all).map((r) => ({ value: r.code, label: `${r.code} ${r.name}`, color: r.color }));
 }
 
 /** The CSV text and figure of a results file (pure apart from reading it). */
-export function buildReport(file: string, value?: string): { csv: string; svg: string | null; summary: Omit<ReportSummary, 'csv' | 'plot'> } {
+export function buildReport(file: string, value?: string, xy?: [string, string]): { csv: string; svg: string | null; summary: Omit<ReportSummary, 'csv' | 'plot'> } {
   const { header, points } = headerOf(file);
   const axes = header.axes as SweepAxis[];
   const total = header.points as number;
@@ -105,8 +109,11 @@ export function buildReport(file: string, value?: string): { csv: string; svg: s
   const csv = [columns.map(csvText).join(','), ...rows].join('\n') + '\n';
   const notes: string[] = [];
   const mode = header.mode as string;
-  const chosen = value ?? (mode === 'theory' ? ((header.base as { model: { kind: string } }).model.kind === 'random' ? 'delta0Max' : 'kappaMax') : mode === 'simulate' ? 'simVariance' : 'agree');
-  if (names.length && !names.includes(chosen)) throw new StoreError(`--value: got ${chosen}; must be one of the metrics of this sweep: ${names.join(', ')}`);
+  const kind = (header.base as { model: { kind: string } }).model.kind;
+  const chosen = value ?? (mode === 'theory' ? (kind === 'random' ? 'delta0Max' : kind === 'multiregion' ? 'outcome' : 'kappaMax') : mode === 'simulate' ? 'simVariance' : 'agree');
+  for (const [opt, m] of [['--value', chosen], ...(xy ?? []).map((x) => ['--xy', x])]) {
+    if (names.length && !names.includes(m)) throw new StoreError(`${opt}: got ${m}; must be one of the metrics of this sweep: ${names.join(', ')}`);
+  }
   const vals = new Float64Array(total).fill(NaN);
   sorted.forEach((p, k) => {
     if (p.index < total) vals[p.index] = metrics[k][chosen] ?? NaN;
@@ -118,7 +125,20 @@ export function buildReport(file: string, value?: string): { csv: string; svg: s
   const title = chosen;
   const refinedNote = extra.length ? ` + ${extra.length} refined points (${axes.length === 2 ? 'dots' : 'in the line'})` : '';
   const footnote = `${header.name ? `${header.name as string}. ` : ''}dmftlab ${((header.dmftlab as { version?: string }) ?? {}).version ?? ''} sweep ${header.sweepHash}, ${baseCount} of ${total} points${baseCount < total ? ' (missing drawn grey / left out)' : ''}${refinedNote}, route ${header.route}`;
-  if (axes.length === 1) {
+  if (xy) {
+    // every point (base and refined) in the plane of two metrics, one series per class of `chosen`
+    const at = metrics.map((m) => ({ x: m[xy[0]] ?? NaN, y: m[xy[1]] ?? NaN, v: m[chosen] ?? NaN }));
+    const cats = categoriesOf(
+      chosen,
+      at.map((q) => q.v),
+    );
+    const series: Series[] = cats
+      ? cats.map((c) => ({ x: at.filter((q) => q.v === c.value).map((q) => q.x), y: at.filter((q) => q.v === c.value).map((q) => q.y), style: 'points', marker: 'circle', color: c.color, label: c.label }))
+      : [{ x: at.map((q) => q.x), y: at.map((q) => q.y), style: 'points', marker: 'circle', label: chosen }];
+    const unplaced = at.filter((q) => !Number.isFinite(q.x) || !Number.isFinite(q.y)).length;
+    if (unplaced) notes.push(`${unplaced} points have no finite ${xy[0]} or ${xy[1]}: not drawn`);
+    svg = renderSvg({ title, panels: [{ xLabel: xy[0], yLabel: xy[1], series, legend: 'auto' }], footnote, width: 620, height: 480 });
+  } else if (axes.length === 1) {
     const line = [...axes[0].values.map((x, k) => ({ x, y: vals[k] })), ...extra.map((e) => ({ x: e.coords[0], y: e.v }))].sort((a, b) => a.x - b.x);
     const panel: Panel = {
       xLabel: axes[0].field,
@@ -146,7 +166,7 @@ export function buildReport(file: string, value?: string): { csv: string; svg: s
     };
     if (!uniform(ay.values, oy) || !uniform(ax.values, ox)) notes.push('axis values are not equally spaced: the heatmap draws cells of equal size (the CSV has the exact values)');
     const finite = Array.from(data).filter(Number.isFinite);
-    const categories = chosen === 'regime' ? regimeCategories([...data, ...extra.map((e) => e.v)]) : null;
+    const categories = categoriesOf(chosen, [...data, ...extra.map((e) => e.v)]);
     // refined points as dots: in the colour of their regime, or black
     const dots = (pick: (v: number) => boolean, color: string): Series => {
       const e = extra.filter((q) => pick(q.v));
@@ -196,7 +216,7 @@ export function buildReport(file: string, value?: string): { csv: string; svg: s
 }
 
 export function sweepReport(file: string, o: ReportOptions): ReportSummary {
-  const r = buildReport(file, o.value);
+  const r = buildReport(file, o.value, o.xy);
   writeDurable(o.csv, r.csv);
   let plot: string | null = null;
   if (o.plot && r.svg) {

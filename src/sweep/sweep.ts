@@ -57,6 +57,8 @@ export const REFINE_METRICS: Record<string, SweepMode[]> = {
   solutions: ['theory', 'compare'],
   stable: ['theory', 'compare'],
   chaotic: ['theory', 'compare'],
+  outcome: ['theory', 'compare'],
+  predicted: ['theory', 'compare'],
   agree: ['compare'],
 };
 export const MAX_REFINE_LEVELS = 8;
@@ -263,14 +265,14 @@ export function parseSweep(input: unknown): Sweep {
       const v = [...axes[a].values].sort((x, y) => x - y);
       if (v.length < 2) continue;
       const mid = (v[0] + v[1]) / 2;
-      const r = validateSpec(setPath(sweep.base, axes[a].field, mid));
+      const r = validateSpec(rederive(sweep, setPath(sweep.base, axes[a].field, mid)));
       if (!r.ok) issues.push({ path: 'refine.axes', message: `refine: axis ${axes[a].field} cannot be bisected: its midpoint ${mid} gives ${r.errors[0].message}; list the axes to refine in refine.axes` });
     }
   }
   // every axis value alone on the base spec, then every point (combinations can fail, e.g. a covariance)
   for (const [i, ax] of axes.entries()) {
     for (const [k, x] of ax.values.entries()) {
-      const v = validateSpec(setPath(sweep.base, ax.field, x));
+      const v = validateSpec(rederive(sweep, setPath(sweep.base, ax.field, x)));
       if (!v.ok) for (const e of v.errors) if (issues.length < MAX_LISTED) issues.push({ path: `axes[${i}].values[${k}]`, message: `axes[${i}] (${ax.field}) value ${x}: ${e.message}` });
     }
   }
@@ -348,10 +350,24 @@ function describeCoords(s: Sweep, p: number): string {
     .join(', ');
 }
 
-/** The spec at `coords` (one value per axis) before validation: the base with each axis field set. */
+/**
+ * The spec at `coords` (one value per axis) before validation: the base with each axis field set. An axis
+ * under `model.interactions` (multiregion) changes the tensor that `model.T` holds expanded, and the bound
+ * on `model.readoutScale`: both are derived again (T left out, readoutScale "auto"; docs/SWEEP.md).
+ */
 function inputAt(s: Sweep, coords: readonly number[]): Spec {
   let spec = s.base;
   coords.forEach((x, a) => (spec = setPath(spec, s.axes[a].field, x)));
+  return rederive(s, spec);
+}
+
+/** `spec` (a copy) with the derived multiregion fields left to the validator when an axis sets `model.interactions`. */
+function rederive(s: Pick<Sweep, 'axes'>, spec: Spec): Spec {
+  if (s.axes.some((a) => a.field.startsWith('model.interactions.'))) {
+    const m = spec.model as unknown as Record<string, unknown>;
+    delete m.T;
+    m.readoutScale = 'auto';
+  }
   return spec;
 }
 
@@ -448,13 +464,21 @@ export type PointSolution = Pick<TheorySolution, 'type' | 'branch' | 'kappa' | '
 export interface TheoryPoint {
   kind: string;
   solutions: PointSolution[];
+  /** Kind multiregion: the leading eigenvalue of T-hat, its prediction and what the two-time DMFT run did. */
+  multiregion?: { lambda: { re: number; im: number } | null; predicted: string | null; outcome: string };
 }
 
 type SolutionLike = Partial<PointSolution> & { type: string };
 
+interface MultiregionLike {
+  prediction?: { outcome: string; lambda: { re: number; im: number } } | null;
+  dmft?: { outcome: { overall: string } };
+}
+
 /** The solutions of a theory result, reduced to the fields every kind has (no Delta(tau), no diagnostics). */
 export function theoryPoint(r: { kind: string; solutions: readonly SolutionLike[] }): TheoryPoint {
-  return {
+  const mr = r as MultiregionLike;
+  const out: TheoryPoint = {
     kind: r.kind,
     solutions: r.solutions.map((s) => ({
       type: s.type as PointSolution['type'],
@@ -466,6 +490,10 @@ export function theoryPoint(r: { kind: string; solutions: readonly SolutionLike[
       stable: s.stable ?? null,
     })),
   };
+  if (r.kind === 'multiregion' && mr.dmft) {
+    out.multiregion = { lambda: mr.prediction ? { re: mr.prediction.lambda.re, im: mr.prediction.lambda.im } : null, predicted: mr.prediction?.outcome ?? null, outcome: mr.dmft.outcome.overall };
+  }
+  return out;
 }
 
 /**
@@ -484,6 +512,20 @@ export const REGIMES = [
   { code: 5, name: 'chaotic-bistable', meaning: 'two or more stable states, all chaotic (e.g. +/- kappa chaos)', color: '#d55e00' },
   { code: 6, name: 'mixed', meaning: 'two or more stable states, static and chaotic', color: '#cc79a7' },
 ] as const;
+
+/** Classes numbered 0, 1, ... in the order given. */
+const classes = (names: string[], colors: string[]) => names.map((name, code) => ({ code, name, color: colors[code] }));
+
+/** Codes of the `outcome` metric: what the two-time DMFT run of a multiregion point did (spec 02 §9, classify.ts). */
+export const OUTCOMES = classes(['fixed-point', 'fixed-point+chaos', 'limit-cycle', 'chaos'], ['#0072b2', '#56b4e9', '#009e73', '#e69f00']);
+
+/** Codes of the `predicted` metric: the linear prediction from the leading eigenvalue of T-hat (spec 02 §6.2, hat.ts). */
+export const PREDICTIONS = classes(['quiescent', 'fixed-point', 'limit-cycle', 'chaos'], ['#999999', '#0072b2', '#009e73', '#e69f00']);
+
+/** The categorical metrics and their classes (sweep-report draws them with discrete colours). */
+export const CATEGORICAL: Record<string, readonly { code: number; name: string; color: string }[]> = { regime: REGIMES, outcome: OUTCOMES, predicted: PREDICTIONS };
+
+const codeOf = (list: readonly { code: number; name: string }[], name: string | null | undefined) => list.find((c) => c.name === name)?.code ?? NaN;
 
 /** The regime code (REGIMES) of a point's solutions. */
 export function regimeOf(sols: readonly PointSolution[]): number {
@@ -513,6 +555,13 @@ export function pointMetrics(result: PointResult): Record<string, number> {
     m.temporalVarianceMax = maxOf(stable.map((s) => s.delta0 - s.deltaInf));
     m.chaotic = stable.some((s) => s.type === 'chaotic') ? 1 : 0;
     m.regime = regimeOf(sols);
+    const mr = result.theory.multiregion;
+    if (mr) {
+      m.lambdaRe = mr.lambda?.re ?? NaN;
+      m.lambdaIm = mr.lambda?.im ?? NaN;
+      m.predicted = codeOf(PREDICTIONS, mr.predicted);
+      m.outcome = codeOf(OUTCOMES, mr.outcome);
+    }
   }
   if (result.simulation) {
     const sm = result.simulation.summary as Record<string, unknown>;
