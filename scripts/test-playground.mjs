@@ -73,10 +73,35 @@ async function setNumber(page, id, value) {
   await page.locator(`#${id}`).dispatchEvent('change');
 }
 
-/** Theory Delta0 of the stable solutions at g for the playground's low-rank spec, computed in this process. */
-async function nodeDelta0(lowrankSpec, g) {
+/** The library's Node bundle, for the values the page must show (another bundle and runtime than the page's). */
+async function nodeLib() {
   const lib = await import(join(root, 'dist', 'node', 'index.js'));
   await lib.init({ threads: 1 });
+  return lib;
+}
+
+/**
+ * Open the playground at `origin` in a fresh context, wait until init() is done, run `fn(page, first state,
+ * console errors so far and later)`, and close the context.
+ */
+async function withPlayground(browser, origin, fn, contextOptions = {}) {
+  const context = await browser.newContext(contextOptions);
+  try {
+    const page = await context.newPage();
+    const consoleErrors = [];
+    page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
+    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+    await page.goto(`${origin}/`, { waitUntil: 'load' });
+    const s0 = await waitFor(page, 'init()', (s) => s.status === 'idle');
+    return await fn(page, s0, consoleErrors);
+  } finally {
+    await context.close();
+  }
+}
+
+/** Theory Delta0 of the stable solutions at g for the playground's low-rank spec, computed in this process. */
+async function nodeDelta0(lowrankSpec, g) {
+  const lib = await nodeLib();
   const sw = await lib.lowrank.sweep(lowrankSpec, [g]);
   return sw.results[0].solutions.filter((s) => s.stable).map((s) => ({ type: s.type, branch: s.branch, delta0: s.delta0, kappa: s.kappa }));
 }
@@ -96,16 +121,9 @@ async function checkVarianceInBand(page, label, g, nodeSols, log) {
   return d;
 }
 
-async function isolatedRun(browser, origin, log) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1100 }, acceptDownloads: true });
-  const page = await context.newPage();
-  const consoleErrors = [];
-  page.on('pageerror', (e) => consoleErrors.push(`uncaught: ${e.message}`));
-  page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-  try {
+const isolatedRun = (browser, origin, log) =>
+  withPlayground(browser, origin, async (page, s0, consoleErrors) => {
     // 1. open
-    await page.goto(`${origin}/`, { waitUntil: 'load' });
-    const s0 = await waitFor(page, 'init()', (s) => s.status === 'idle');
     assert.equal(s0.isolated, true, 'the page served with COOP/COEP is not cross-origin isolated');
     assert.ok(s0.threads >= 1);
     log(`opened: cross-origin isolated, ${s0.threads} thread(s)`);
@@ -193,17 +211,10 @@ async function isolatedRun(browser, origin, log) {
     assert.equal((await state(page)).spec.model.N, 1000);
     log(`a broken spec is refused with: ${err.split('\n').slice(0, 2).join(' ')}`);
     assert.deepEqual(consoleErrors, [], 'errors in the page console');
-  } finally {
-    await context.close();
-  }
-}
+  }, { viewport: { width: 1400, height: 1100 }, acceptDownloads: true });
 
-async function multiregionRun(browser, origin, log) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  try {
-    await page.goto(`${origin}/`, { waitUntil: 'load' });
-    await waitFor(page, 'init()', (s) => s.status === 'idle');
+const multiregionRun = (browser, origin, log) =>
+  withPlayground(browser, origin, async (page) => {
     await page.selectOption('#kind', 'multiregion');
     await setNumber(page, 'N', 400);
     const spec = (await state(page)).spec;
@@ -214,8 +225,7 @@ async function multiregionRun(browser, origin, log) {
     const s1 = await waitFor(page, 'multiregion frames and the DMFT end state', (s) => s.frames >= 20 && s.trace.length === 4 && s.traceTheory && s.theory && !s.theory.pending);
     assert.ok(s1.trace.every(Number.isFinite), `currents ${s1.trace}`);
     // the displayed end state is the DMFT's for this spec, computed here through the Node bundle
-    const lib = await import(join(root, 'dist', 'node', 'index.js'));
-    const fin = (await lib.solve(spec)).result.dmft.final;
+    const fin = (await (await nodeLib()).solve(spec)).result.dmft.final;
     assert.deepEqual(s1.traceTheory, fin.currents.flat());
     assert.equal(s1.theory.delta0, (fin.variance[0] + fin.variance[1]) / 2);
     assert.equal(s1.agree, null, 'multiregion has no agreement verdict');
@@ -227,17 +237,10 @@ async function multiregionRun(browser, origin, log) {
     await waitFor(page, 'the multiregion theory run', (s) => s.theoryRuns >= 1);
     assert.equal(await page.locator('#solutions tbody tr').count(), 1);
     log(`multiregion P = 2, N = 400: currents S_ab stream (${s1.trace.map((v) => v.toFixed(3)).join(', ')} at frame ${s1.frames}), the DMFT end state (${fin.currents.flat().map((v) => v.toFixed(3)).join(', ')}) as in Node, g moved to 1 without a restart, theory run`);
-  } finally {
-    await context.close();
-  }
-}
+  });
 
-async function notIsolatedRun(browser, origin, log) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  try {
-    await page.goto(`${origin}/`, { waitUntil: 'load' });
-    const s = await waitFor(page, 'init() without isolation', (s) => s.status === 'idle');
+const notIsolatedRun = (browser, origin, log) =>
+  withPlayground(browser, origin, async (page, s) => {
     assert.equal(s.isolated, false);
     assert.equal(s.threads, 1);
     const banner = await page.locator('#isolation').textContent();
@@ -254,14 +257,10 @@ async function notIsolatedRun(browser, origin, log) {
     const m = /theory \(N → ∞\) (\d\.\d+); simulation (\d\.\d+)/.exec(prText);
     assert.ok(m, `PR text: ${prText}`);
     const spec = (await state(page)).spec;
-    const lib = await import(join(root, 'dist', 'node', 'index.js'));
-    const th = (await lib.solve({ ...spec, simulation: { ...spec.simulation, dimension: 'x', blocks: 8 } })).result.dimension;
+    const th = (await (await nodeLib()).solve({ ...spec, simulation: { ...spec.simulation, dimension: 'x', blocks: 8 } })).result.dimension;
     assert.equal(m[1], th.prX.toFixed(4), 'the page shows another PR/N than Node computes');
     log(`without COOP/COEP: one thread, and the page says why ("${banner.slice(0, 80)}…"); frames arrive; PR/N theory ${m[1]} (as Node), simulation ${m[2]}`);
-  } finally {
-    await context.close();
-  }
-}
+  });
 
 /** Returns { status: 'pass' | 'fail' | 'missing', s }. */
 export async function runPlayground() {

@@ -9,7 +9,7 @@
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import './playground.css';
-import { init, stream, solve, lowrank, parseSpec, phiNames, specHash, type Spec, type SimulationStream, type Frame, type TheorySolution, type InitReport, type MultiregionTheoryResult } from '../src/index.js';
+import { init, stream, solve, lowrank, parseSpec, phiNames, specHash, type Spec, type SimulationStream, type Frame, type TheorySolution, type MultiregionTheoryResult } from '../src/index.js';
 import { DEFAULT_VIEW, PLAYGROUND_KINDS, defaultSpec, foldScales, gOf, hasInput, specFromFragment, specToFragment, type LiveScales, type PlaygroundKind, type ViewSettings } from './model.js';
 import { StateRing, VarianceTracker, theoryBand } from './estimators.js';
 
@@ -59,7 +59,6 @@ const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
 };
 
 const app = {
-  report: null as InitReport | null,
   /** the spec before the live scales (g is the live one's start value) */
   base: defaultSpec('lowrank') as Spec,
   live: { g: 0.8, structureScale: 1, inputScale: 1 } as LiveScales,
@@ -208,33 +207,40 @@ function specFromControls(): Spec {
 // ---------------------------------------------------------------------------------------------------------
 // plots
 
-const COLORS = { sim: '#1f5fbf', run: '#111', theory: '#c03020', band: 'rgba(192,48,32,0.12)', stable: '#c03020', unstable: '#e0a090', sim2: '#1f9f5f' };
+const COLORS = { sim: '#1f5fbf', run: '#111', theory: '#c03020', band: 'rgba(192,48,32,0.12)', stable: '#c03020', unstable: '#e0a090' };
 
-function plotWidth(el: HTMLElement): number {
-  return Math.max(360, Math.min(640, el.clientWidth || 440));
+/**
+ * A uPlot chart in the element `id` (replacing what it held): x and y axis labels, the series after the x
+ * series, and `extra` options (bands, hooks, legend); empty data unless `data` is given.
+ */
+function linePlot(id: string, xLabel: string, yLabel: string, series: uPlot.Series[], extra: Partial<uPlot.Options> = {}, data?: uPlot.AlignedData): uPlot {
+  const el = $(id);
+  el.replaceChildren();
+  const opts: uPlot.Options = {
+    width: Math.max(360, Math.min(640, el.clientWidth || 440)),
+    height: 220,
+    scales: { x: { time: false } },
+    axes: [{ label: xLabel }, yLabel ? { label: yLabel } : {}],
+    series: [{}, ...series],
+    legend: { live: false },
+    ...extra,
+  };
+  return new uPlot(opts, data ?? (Array.from({ length: series.length + 1 }, () => []) as unknown as uPlot.AlignedData), el);
 }
 
 function makeVariancePlot(): uPlot {
-  const el = $('plot-variance');
-  return new uPlot(
-    {
-      width: plotWidth(el),
-      height: 220,
-      scales: { x: { time: false } },
-      axes: [{ label: 't' }, { label: 'variance' }],
-      series: [
-        {},
-        { label: 'population variance', stroke: COLORS.sim, width: 1 },
-        { label: 'running mean', stroke: COLORS.run, width: 2 },
-        { label: 'theory Δ0', stroke: COLORS.theory, width: 2, dash: [6, 4] },
-        { label: 'band low', stroke: 'transparent', points: { show: false } },
-        { label: 'band high', stroke: 'transparent', points: { show: false } },
-      ],
-      bands: [{ series: [5, 4], fill: COLORS.band }],
-      legend: { live: false },
-    },
-    [[], [], [], [], [], []],
-    el,
+  return linePlot(
+    'plot-variance',
+    't',
+    'variance',
+    [
+      { label: 'population variance', stroke: COLORS.sim, width: 1 },
+      { label: 'running mean', stroke: COLORS.run, width: 2 },
+      { label: 'theory Δ0', stroke: COLORS.theory, width: 2, dash: [6, 4] },
+      { label: 'band low', stroke: 'transparent', points: { show: false } },
+      { label: 'band high', stroke: 'transparent', points: { show: false } },
+    ],
+    { bands: [{ series: [5, 4], fill: COLORS.band }] },
   );
 }
 
@@ -242,68 +248,39 @@ const TRACE_COLORS = ['#1f5fbf', '#1f9f5f', '#8f3fbf', '#bf7f1f', '#3fafbf', '#b
 
 /** The trace panel: one line per component (kappa_r, S_ab or the mean) and the theory's value of each, dashed. */
 function makeTracePlot(labels: string[]): uPlot {
-  const el = $('plot-trace');
-  el.replaceChildren();
-  const series: uPlot.Series[] = [{}];
-  labels.forEach((l, r) => series.push({ label: l, stroke: TRACE_COLORS[r % TRACE_COLORS.length], width: 1.5 }));
-  labels.forEach((l, r) => series.push({ label: `theory ${l}`, stroke: TRACE_COLORS[r % TRACE_COLORS.length], width: 1.5, dash: [6, 4] }));
-  return new uPlot({ width: plotWidth(el), height: 220, scales: { x: { time: false } }, axes: [{ label: 't' }, {}], series, legend: { live: false } }, Array.from({ length: series.length }, () => []) as unknown as uPlot.AlignedData, el);
+  const color = (r: number) => TRACE_COLORS[r % TRACE_COLORS.length];
+  return linePlot('plot-trace', 't', '', [
+    ...labels.map((l, r) => ({ label: l, stroke: color(r), width: 1.5 })),
+    ...labels.map((l, r) => ({ label: `theory ${l}`, stroke: color(r), width: 1.5, dash: [6, 4] })),
+  ]);
 }
 
 function makeCtauPlot(): uPlot {
-  const el = $('plot-ctau');
-  return new uPlot(
-    {
-      width: plotWidth(el),
-      height: 220,
-      scales: { x: { time: false } },
-      axes: [{ label: 'τ' }, { label: 'C(τ)' }],
-      series: [{}, { label: 'theory Δ(τ)', stroke: COLORS.theory, width: 2 }, { label: 'simulation', stroke: COLORS.sim, width: 0, points: { show: true, size: 5, fill: COLORS.sim } }],
-      legend: { live: false },
-    },
-    [[], [], []],
-    el,
-  );
+  return linePlot('plot-ctau', 'τ', 'C(τ)', [
+    { label: 'theory Δ(τ)', stroke: COLORS.theory, width: 2 },
+    { label: 'simulation', stroke: COLORS.sim, width: 0, points: { show: true, size: 5, fill: COLORS.sim } },
+  ]);
 }
 
 let simKappaMarker: { g: number; kappa: number } | null = null;
 
+/** kappa of every branch against g (stable solid, unstable dashed), with the simulation's running kappa as a dot. */
 function makeBranchPlot(names: string[], data: uPlot.AlignedData): uPlot {
-  const el = $('plot-branches');
-  el.replaceChildren();
-  const series: uPlot.Series[] = [{}];
-  for (const n of names) {
+  const series = names.map((n) => {
     const stable = n.endsWith(' stable');
-    series.push({ label: n, stroke: stable ? COLORS.stable : COLORS.unstable, width: stable ? 2 : 1, dash: stable ? undefined : [4, 4], spanGaps: false });
-  }
-  return new uPlot(
-    {
-      width: plotWidth(el),
-      height: 240,
-      scales: { x: { time: false } },
-      axes: [{ label: 'g' }, { label: 'κ' }],
-      series,
-      legend: { show: false },
-      hooks: {
-        draw: [
-          (u) => {
-            if (!simKappaMarker) return;
-            const x = u.valToPos(simKappaMarker.g, 'x', true);
-            const y = u.valToPos(simKappaMarker.kappa, 'y', true);
-            const ctx = u.ctx;
-            ctx.save();
-            ctx.fillStyle = COLORS.sim;
-            ctx.beginPath();
-            ctx.arc(x, y, 5 * devicePixelRatio, 0, 2 * Math.PI);
-            ctx.fill();
-            ctx.restore();
-          },
-        ],
-      },
-    },
-    data,
-    el,
-  );
+    return { label: n, stroke: stable ? COLORS.stable : COLORS.unstable, width: stable ? 2 : 1, dash: stable ? undefined : [4, 4], spanGaps: false };
+  });
+  const drawMarker = (u: uPlot) => {
+    if (!simKappaMarker) return;
+    const ctx = u.ctx;
+    ctx.save();
+    ctx.fillStyle = COLORS.sim;
+    ctx.beginPath();
+    ctx.arc(u.valToPos(simKappaMarker.g, 'x', true), u.valToPos(simKappaMarker.kappa, 'y', true), 5 * devicePixelRatio, 0, 2 * Math.PI);
+    ctx.fill();
+    ctx.restore();
+  };
+  return linePlot('plot-branches', 'g', 'κ', series, { height: 240, legend: { show: false }, hooks: { draw: [drawMarker] } }, data);
 }
 
 /** What the trace panel shows for a spec: kappa_r (low-rank), the currents S^{ab} (multiregion) or the mean. */
@@ -920,7 +897,6 @@ async function main(): Promise<void> {
     adoptSpec(defaultSpec('lowrank'));
   }
   const report = await init();
-  app.report = report;
   pub.threads = report.threads;
   pub.reason = report.reason;
   $('runtime').textContent = `${report.variant}, ${report.threads} thread${report.threads === 1 ? '' : 's'} (${report.runtime})`;
