@@ -6,55 +6,23 @@
 // J and t are zero, so the inner loops have no tail. Four rows share each load of t (TOOLCHAIN.md §3:
 // +50-60 % over one row per pass); each row keeps two vector accumulators for instruction-level
 // parallelism. The order of additions is fixed, so results are bitwise reproducible.
+//
+// Loop shape of the 4-row block. Per 32-byte step the block does 8 loads of J, 2 of t and 8 accumulator
+// updates. Node 20's V8 11.3 (TurboFan) schedules every load of a basic block before the arithmetic that
+// uses it; with all 8 J loads in one block, 8 loaded values + 2 of t + 8 accumulators exceed the 15 xmm
+// registers it allocates, and the hot loop spilled accumulators to the stack (a store and reload on the
+// loop-carried chain of one accumulator per step). So the step is split into two basic blocks of two
+// rows each (at most 4 J + 2 t + 8 accumulators live): rows 0-1 run one step ahead of rows 2-3 and the
+// loop exits between the two halves (t is loaded in both blocks; the second load hits L1). V8 15.0
+// (Deno) keeps each load next to its use and did not spill with either shape. Every row still adds its
+// products in the same order into the same two accumulators, so the results are bitwise the same as
+// with the single-block loop.
 
 // @ts-ignore: decorator
 @inline
 function hsum2(a: v128, b: v128): f64 {
   const s = f64x2.add(a, b);
   return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
-}
-
-/** f64 J, f64 t, f64 y. */
-export function matvecF64(J: usize, ld: i32, t: usize, y: usize, i0: i32, i1: i32): void {
-  const rowBytes = <usize>ld << 3;
-  let i = i0;
-  for (; i + 4 <= i1; i += 4) {
-    const r0 = J + <usize>i * rowBytes;
-    const r1 = r0 + rowBytes;
-    const r2 = r1 + rowBytes;
-    const r3 = r2 + rowBytes;
-    let a0 = f64x2.splat(0), b0 = f64x2.splat(0);
-    let a1 = f64x2.splat(0), b1 = f64x2.splat(0);
-    let a2 = f64x2.splat(0), b2 = f64x2.splat(0);
-    let a3 = f64x2.splat(0), b3 = f64x2.splat(0);
-    for (let o: usize = 0; o < rowBytes; o += 32) {
-      const tp = t + o;
-      const tv0 = v128.load(tp);
-      const tv1 = v128.load(tp, 16);
-      a0 = f64x2.add(a0, f64x2.mul(v128.load(r0 + o), tv0));
-      b0 = f64x2.add(b0, f64x2.mul(v128.load(r0 + o, 16), tv1));
-      a1 = f64x2.add(a1, f64x2.mul(v128.load(r1 + o), tv0));
-      b1 = f64x2.add(b1, f64x2.mul(v128.load(r1 + o, 16), tv1));
-      a2 = f64x2.add(a2, f64x2.mul(v128.load(r2 + o), tv0));
-      b2 = f64x2.add(b2, f64x2.mul(v128.load(r2 + o, 16), tv1));
-      a3 = f64x2.add(a3, f64x2.mul(v128.load(r3 + o), tv0));
-      b3 = f64x2.add(b3, f64x2.mul(v128.load(r3 + o, 16), tv1));
-    }
-    const yp = y + (<usize>i << 3);
-    store<f64>(yp, hsum2(a0, b0));
-    store<f64>(yp, hsum2(a1, b1), 8);
-    store<f64>(yp, hsum2(a2, b2), 16);
-    store<f64>(yp, hsum2(a3, b3), 24);
-  }
-  for (; i < i1; i++) {
-    const r0 = J + <usize>i * rowBytes;
-    let a0 = f64x2.splat(0), b0 = f64x2.splat(0);
-    for (let o: usize = 0; o < rowBytes; o += 32) {
-      a0 = f64x2.add(a0, f64x2.mul(v128.load(r0 + o), v128.load(t + o)));
-      b0 = f64x2.add(b0, f64x2.mul(v128.load(r0 + o, 16), v128.load(t + o, 16)));
-    }
-    store<f64>(y + (<usize>i << 3), hsum2(a0, b0));
-  }
 }
 
 // @ts-ignore: decorator
@@ -66,47 +34,89 @@ function hsum4(a: v128, b: v128): f64 {
   );
 }
 
-/** f32 J, f32 t, f32 accumulation, f64 y. */
-export function matvecF32(J: usize, ld: i32, t: usize, y: usize, i0: i32, i1: i32): void {
-  const rowBytes = <usize>ld << 2;
+/** acc + x * u in the lanes of T (f64: f64x2, f32: f32x4; chosen at compile time). */
+// @ts-ignore: decorator
+@inline
+function mac<T>(acc: v128, x: v128, u: v128): v128 {
+  if (sizeof<T>() == 8) return f64x2.add(acc, f64x2.mul(x, u));
+  return f32x4.add(acc, f32x4.mul(x, u));
+}
+
+/** The sum of every lane of a + b, as f64 (f32 lanes are summed in f32, pairwise, then widened). */
+// @ts-ignore: decorator
+@inline
+function hsum<T>(a: v128, b: v128): f64 {
+  if (sizeof<T>() == 8) return hsum2(a, b);
+  return hsum4(a, b);
+}
+
+/** The rows [i0, i1) of y = J t for J and t of element type T (f64 or f32), y f64 (matvecF64, matvecF32). */
+// @ts-ignore: decorator
+@inline
+function matvecRows<T>(J: usize, ld: i32, t: usize, y: usize, i0: i32, i1: i32): void {
+  const rowBytes = <usize>ld * sizeof<T>();
   let i = i0;
   for (; i + 4 <= i1; i += 4) {
     const r0 = J + <usize>i * rowBytes;
     const r1 = r0 + rowBytes;
     const r2 = r1 + rowBytes;
     const r3 = r2 + rowBytes;
-    let a0 = f32x4.splat(0), b0 = f32x4.splat(0);
-    let a1 = f32x4.splat(0), b1 = f32x4.splat(0);
-    let a2 = f32x4.splat(0), b2 = f32x4.splat(0);
-    let a3 = f32x4.splat(0), b3 = f32x4.splat(0);
-    for (let o: usize = 0; o < rowBytes; o += 32) {
-      const tp = t + o;
-      const tv0 = v128.load(tp);
-      const tv1 = v128.load(tp, 16);
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(r0 + o), tv0));
-      b0 = f32x4.add(b0, f32x4.mul(v128.load(r0 + o, 16), tv1));
-      a1 = f32x4.add(a1, f32x4.mul(v128.load(r1 + o), tv0));
-      b1 = f32x4.add(b1, f32x4.mul(v128.load(r1 + o, 16), tv1));
-      a2 = f32x4.add(a2, f32x4.mul(v128.load(r2 + o), tv0));
-      b2 = f32x4.add(b2, f32x4.mul(v128.load(r2 + o, 16), tv1));
-      a3 = f32x4.add(a3, f32x4.mul(v128.load(r3 + o), tv0));
-      b3 = f32x4.add(b3, f32x4.mul(v128.load(r3 + o, 16), tv1));
+    let a0 = v128.splat<i64>(0), b0 = v128.splat<i64>(0);
+    let a1 = v128.splat<i64>(0), b1 = v128.splat<i64>(0);
+    let a2 = v128.splat<i64>(0), b2 = v128.splat<i64>(0);
+    let a3 = v128.splat<i64>(0), b3 = v128.splat<i64>(0);
+    if (rowBytes) {
+      // rows 0-1 run one 32-byte step ahead of rows 2-3 (see the comment at the top)
+      let o: usize = 0;
+      {
+        const u0 = v128.load(t + o), u1 = v128.load(t + o, 16);
+        a0 = mac<T>(a0, v128.load(r0 + o), u0);
+        b0 = mac<T>(b0, v128.load(r0 + o, 16), u1);
+        a1 = mac<T>(a1, v128.load(r1 + o), u0);
+        b1 = mac<T>(b1, v128.load(r1 + o, 16), u1);
+      }
+      while (true) {
+        {
+          const u0 = v128.load(t + o), u1 = v128.load(t + o, 16);
+          a2 = mac<T>(a2, v128.load(r2 + o), u0);
+          b2 = mac<T>(b2, v128.load(r2 + o, 16), u1);
+          a3 = mac<T>(a3, v128.load(r3 + o), u0);
+          b3 = mac<T>(b3, v128.load(r3 + o, 16), u1);
+        }
+        o += 32;
+        if (o >= rowBytes) break;
+        const u0 = v128.load(t + o), u1 = v128.load(t + o, 16);
+        a0 = mac<T>(a0, v128.load(r0 + o), u0);
+        b0 = mac<T>(b0, v128.load(r0 + o, 16), u1);
+        a1 = mac<T>(a1, v128.load(r1 + o), u0);
+        b1 = mac<T>(b1, v128.load(r1 + o, 16), u1);
+      }
     }
     const yp = y + (<usize>i << 3);
-    store<f64>(yp, hsum4(a0, b0));
-    store<f64>(yp, hsum4(a1, b1), 8);
-    store<f64>(yp, hsum4(a2, b2), 16);
-    store<f64>(yp, hsum4(a3, b3), 24);
+    store<f64>(yp, hsum<T>(a0, b0));
+    store<f64>(yp, hsum<T>(a1, b1), 8);
+    store<f64>(yp, hsum<T>(a2, b2), 16);
+    store<f64>(yp, hsum<T>(a3, b3), 24);
   }
   for (; i < i1; i++) {
     const r0 = J + <usize>i * rowBytes;
-    let a0 = f32x4.splat(0), b0 = f32x4.splat(0);
+    let a0 = v128.splat<i64>(0), b0 = v128.splat<i64>(0);
     for (let o: usize = 0; o < rowBytes; o += 32) {
-      a0 = f32x4.add(a0, f32x4.mul(v128.load(r0 + o), v128.load(t + o)));
-      b0 = f32x4.add(b0, f32x4.mul(v128.load(r0 + o, 16), v128.load(t + o, 16)));
+      a0 = mac<T>(a0, v128.load(r0 + o), v128.load(t + o));
+      b0 = mac<T>(b0, v128.load(r0 + o, 16), v128.load(t + o, 16));
     }
-    store<f64>(y + (<usize>i << 3), hsum4(a0, b0));
+    store<f64>(y + (<usize>i << 3), hsum<T>(a0, b0));
   }
+}
+
+/** f64 J, f64 t, f64 y. */
+export function matvecF64(J: usize, ld: i32, t: usize, y: usize, i0: i32, i1: i32): void {
+  matvecRows<f64>(J, ld, t, y, i0, i1);
+}
+
+/** f32 J, f32 t, f32 accumulation, f64 y. */
+export function matvecF32(J: usize, ld: i32, t: usize, y: usize, i0: i32, i1: i32): void {
+  matvecRows<f32>(J, ld, t, y, i0, i1);
 }
 
 /**
@@ -183,9 +193,12 @@ export function matvecMultiF64(A: usize, ld: i32, t: usize, tStride: i32, P: i32
       const t1 = t0 + tsb;
       let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
       let c0 = f64x2.splat(0), c1 = f64x2.splat(0), c2 = f64x2.splat(0), c3 = f64x2.splat(0);
-      for (let o: usize = 0; o < rowBytes; o += 16) {
-        const u = v128.load(t0 + o), w = v128.load(t1 + o);
-        const x0 = v128.load(r0 + o), x1 = v128.load(r1 + o), x2 = v128.load(r2 + o), x3 = v128.load(r3 + o);
+      // six streams, each its own pointer bumped per step: no per-load address arithmetic
+      let p0 = r0, p1 = r1, p2 = r2, p3 = r3, q0 = t0, q1 = t1;
+      const end = r0 + rowBytes;
+      for (; p0 < end; p0 += 16, p1 += 16, p2 += 16, p3 += 16, q0 += 16, q1 += 16) {
+        const u = v128.load(q0), w = v128.load(q1);
+        const x0 = v128.load(p0), x1 = v128.load(p1), x2 = v128.load(p2), x3 = v128.load(p3);
         a0 = f64x2.add(a0, f64x2.mul(x0, u));
         c0 = f64x2.add(c0, f64x2.mul(x0, w));
         a1 = f64x2.add(a1, f64x2.mul(x1, u));
@@ -244,9 +257,12 @@ export function matvecMultiF32(A: usize, ld: i32, t: usize, tStride: i32, P: i32
       const t1 = t0 + tsb;
       let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
       let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
-      for (let o: usize = 0; o < rowBytes; o += 16) {
-        const u = v128.load(t0 + o), w = v128.load(t1 + o);
-        const x0 = v128.load(r0 + o), x1 = v128.load(r1 + o), x2 = v128.load(r2 + o), x3 = v128.load(r3 + o);
+      // six streams, each its own pointer bumped per step: no per-load address arithmetic
+      let p0 = r0, p1 = r1, p2 = r2, p3 = r3, q0 = t0, q1 = t1;
+      const end = r0 + rowBytes;
+      for (; p0 < end; p0 += 16, p1 += 16, p2 += 16, p3 += 16, q0 += 16, q1 += 16) {
+        const u = v128.load(q0), w = v128.load(q1);
+        const x0 = v128.load(p0), x1 = v128.load(p1), x2 = v128.load(p2), x3 = v128.load(p3);
         a0 = f32x4.add(a0, f32x4.mul(x0, u));
         c0 = f32x4.add(c0, f32x4.mul(x0, w));
         a1 = f32x4.add(a1, f32x4.mul(x1, u));

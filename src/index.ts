@@ -12,7 +12,7 @@ import { parseSpec } from './spec/validate.js';
 import type { Spec } from './spec/types.js';
 import { specHash } from './spec/validate.js';
 import { simulateSpec, withRunDimension, type RunOptions, type SimulationResult } from './sim/simulate.js';
-import { solveSpec, type TheoryResult } from './theory/solve.js';
+import { solveSpecAsync, type TheoryResult } from './theory/solve.js';
 import { compareResults, compareMultiregion, type CompareReport } from './compare.js';
 import { simulateMultiregionSpec, type MultiregionSimulationResult } from './sim/multiregion-spec.js';
 import { setup } from './core/runtime.js';
@@ -115,12 +115,22 @@ export async function simulate(input: unknown, opts: RunOptions = {}): Promise<O
   return envelope('simulation', spec, sim, t0, sim.diagnostics);
 }
 
-/** Stationary DMFT of the spec's model: every solution branch, with diagnostics. */
-export async function solve(input: unknown): Promise<Output<'theory', TheoryResult>> {
+/**
+ * Stationary DMFT of the spec's model: every solution branch, with diagnostics. `opts.threads`, `signal` and
+ * `onProgress` apply to the multiregion two-time DMFT (its regions are split among threads; bitwise the same
+ * numbers for every count); the other kinds solve on the calling thread.
+ */
+export async function solve(input: unknown, opts: Pick<RunOptions, 'threads' | 'signal' | 'onProgress'> = {}): Promise<Output<'theory', TheoryResult>> {
   const t0 = performance.now();
   const spec = parseSpec(input);
   const { variant } = await setup();
-  return envelope('theory', spec, solveSpec(spec), t0, { variant, threads: 1 });
+  const theory = await solveSpecAsync(spec, opts);
+  return envelope('theory', spec, theory, t0, { variant, threads: theoryThreads(theory) });
+}
+
+/** Threads the theory ran on (the multiregion DMFT's; 1 for the other kinds). */
+function theoryThreads(theory: TheoryResult): number {
+  return theory.kind === 'multiregion' ? theory.dmft.diagnostics.settings.threads : 1;
 }
 
 export interface CompareResult {
@@ -134,7 +144,7 @@ export async function compare(input: unknown, opts: RunOptions = {}): Promise<Ou
   const t0 = performance.now();
   const spec = specOf(input, opts);
   await setup();
-  const theory = solveSpec(spec);
+  const theory = await solveSpecAsync(spec, { threads: opts.threads, signal: opts.signal });
   const simulation = await simulateAny(spec, opts);
   const report =
     theory.kind === 'multiregion'

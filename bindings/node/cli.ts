@@ -35,8 +35,8 @@ usage:
 options:
   --out FILE       write the JSON there (atomically) instead of stdout
   --plot FILE.svg  draw the natural figure of the command
-  --threads N      worker threads for simulations (default: the number of cores; results are
-                   bitwise identical for any N)
+  --threads N      worker threads for simulations and the multiregion DMFT (default: the number of
+                   cores; results are bitwise identical for any N)
   --variant V      wasm-simd-threads | wasm-simd | js (default: the fastest this runtime supports)
   --dimension A    simulate/compare: also estimate the dimension PR/N of A = x or phi from the
                    covariance, in simulation.blocks blocks (spec 03 §4); sets simulation.dimension
@@ -194,7 +194,7 @@ export async function main(argv: string[]): Promise<number> {
         out = await simulate(await readSpec(args.file), { signal: ac.signal, onProgress, threads: args.threads, dimension: args.dimension });
         break;
       case 'theory':
-        out = await solve(await readSpec(args.file));
+        out = await solve(await readSpec(args.file), { signal: ac.signal, onProgress, threads: args.threads });
         break;
       case 'compare':
         out = await compare(await readSpec(args.file), { signal: ac.signal, onProgress, threads: args.threads, dimension: args.dimension });

@@ -20,7 +20,7 @@
  */
 import { MAX_PAGES, type Kernel } from '../core/wasm.js';
 import type { Pool } from '../core/pool.js';
-import { abortError, type RunOptions } from './simulate.js';
+import { abortError, yieldToEventLoop, type RunOptions } from './simulate.js';
 import { STREAM_MR_J, STREAM_MR_CHI } from '../core/streams.js';
 import { REDUCE_BLOCK, padded } from './layout.js';
 import { MrSlot, MR_CONTEXT_SLOTS, MR_COUPLING, MR_MAX_THREADS } from './mr-layout.js';
@@ -188,8 +188,6 @@ export function checkMultiregionParams(p: MultiregionParams, random: boolean, in
   }
   if (p.inputScale !== undefined && !input) fail(`inputScale: got ${p.inputScale}; this multiregion model has no input to scale (model.input is null)`);
 }
-
-const yieldToEventLoop = () => new Promise<void>((r) => setTimeout(r, 0));
 
 function fail(msg: string): never {
   throw new RangeError(`dmftlab: multiregion network: ${msg}`);

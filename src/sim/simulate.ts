@@ -152,7 +152,8 @@ export function abortError(what = 'run'): Error {
   return e;
 }
 
-const yieldToEventLoop = () => new Promise<void>((r) => setTimeout(r, 0));
+/** Let the event loop run (timers, messages, an abort) between chunks of work on the calling thread. */
+export const yieldToEventLoop = () => new Promise<void>((r) => setTimeout(r, 0));
 
 /**
  * The spec with the run option `dimension` as `simulation.dimension` (the option overrides the field),

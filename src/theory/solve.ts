@@ -4,7 +4,9 @@ import { getPhi } from '../phi.js';
 import { solveRandom } from './scs.js';
 import { solveLowRank } from './lowrank.js';
 import { averagerFor } from './averagers.js';
-import { solveMultiregion } from './multiregion/solve.js';
+import { solveMultiregion, solveMultiregionAsync } from './multiregion/solve.js';
+import type { DmftRunOptions } from './multiregion/dmft-async.js';
+import { abortError } from '../sim/simulate.js';
 import { solveRandomMode } from './random-mode/solve.js';
 import { dimensionTheory } from './dimension/from-spec.js';
 
@@ -30,6 +32,17 @@ export function solveSpec(spec: Spec): TheoryResult {
     case 'lowrank':
       return solveLowRank(m, spec.theory, { averager });
   }
+}
+
+/**
+ * `solveSpec`, with the multiregion DMFT on up to `run.threads` pool threads (cancellable, with progress);
+ * the other kinds solve on the calling thread as `solveSpec` does.
+ */
+export async function solveSpecAsync(spec: Spec, run: DmftRunOptions = {}): Promise<TheoryResult> {
+  const m = spec.model;
+  if (m.kind === 'multiregion') return solveMultiregionAsync(m, spec, run);
+  if (run.signal?.aborted) throw abortError('theory');
+  return solveSpec(spec);
 }
 
 /**

@@ -133,6 +133,11 @@ export interface MultiregionDmftResult {
       scheme: 'spec02-3.2';
       /** 'erf (closed forms)', or the phi with its Mehler and quadrature settings (./dmft-phi.ts). */
       phi: string;
+      /**
+       * Threads the recursion ran on (1 for `solveMultiregionDmft`; `solveMultiregionDmftAsync` splits the
+       * regions among up to `opts.threads`, at most P; results are bitwise the same for every count).
+       */
+      threads: number;
     };
     /**
      * Estimated largest error of one F (relative to max(1, <phi^2>)): the Mehler tail bound and grid check
@@ -143,7 +148,9 @@ export interface MultiregionDmftResult {
   };
 }
 
-const CTX_SLOTS = 32;
+const CTX_SLOTS = 33;
+/** v128 entries of the kernel's arcsine table (assembly/mrdmft.ts ASIN_TABLE_LEN) */
+export const ASIN_TABLE_LEN = 18;
 const STEP_CHUNK = 32;
 const DEFAULT_WINDOW_TOL = 1e-5;
 const MAX_TRIANGLE_BYTES = 2 ** 31;
@@ -267,16 +274,22 @@ export function prepareDmft(params: MultiregionParams, opts: MultiregionDmftOpti
   return setup;
 }
 
-/** Run the recursion in the Wasm kernel (memory from kernel.arena, released afterwards). */
-export function runWasm(s: DmftSetup, kernel: Kernel): DmftRaw {
+/** The recursion's memory laid out in a Wasm kernel: the context address and the reader of the results. */
+export interface WasmDmftLayout {
+  ctx: number;
+  /** Copy the results out of Wasm memory (`failedStep`: the kernel's return value). */
+  read(failedStep: number): DmftRaw;
+}
+
+/** Lay out the recursion in `kernel`'s memory (from kernel.arena: the caller releases it). */
+export function layoutWasm(s: DmftSetup, kernel: Kernel): WasmDmftLayout {
   const ex = kernel.exports;
-  if (typeof ex.mrdmftInit !== 'function' || typeof ex.mrdmftSteps !== 'function') {
-    throw new Error('solveMultiregionDmft: the kernel has no export mrdmftInit / mrdmftSteps (rebuild the wasm)');
+  if (typeof ex.mrdmftInit !== 'function' || typeof ex.mrdmftStepsPar !== 'function') {
+    throw new Error('solveMultiregionDmft: the kernel has no export mrdmftInit / mrdmftStepsPar (rebuild the wasm)');
   }
   const { P, Nt } = s;
   const arena = kernel.arena;
-  const mark = arena.mark();
-  try {
+  {
     const nRef = s.refs.length;
     const ctx = arena.alloc(8 * CTX_SLOTS);
     const a = (n: number) => arena.alloc(8 * Math.max(n, 1));
@@ -298,18 +311,20 @@ export function runWasm(s: DmftSetup, kernel: Kernel): DmftRaw {
     const pGrow = a(2 * P * Nt); // two buffers by step parity
     const pCrow = a(P * Nt);
     const pKrow = a(P * Nt);
-    const pW = a(P);
+    const pW = a(P * P); // w^a_c per region (threads run different regions)
     const pRefs = a(3 * nRef);
     const pSlices = s.refs.map((r) => a(P * r.len));
     const stride = triStride(s);
     const pTri = s.tri ? a(P * stride) : 0;
     const pNeedC = a(P);
+    const pBar = a(2); // the threads' barrier (two i32 words), zero
+    const pAsin = a(2 * ASIN_TABLE_LEN); // 16-byte aligned (the arena aligns to 64)
     const buf = kernel.memory.buffer;
     const f = (ptr: number, n: number) => new Float64Array(buf, ptr, n);
     const c = f(ctx, CTX_SLOTS);
     c.fill(0);
     c.set([P, Nt, s.bw, s.dt, s.input ? 1 : 0, nRef, s.tri, pT, pU, pG2, pV, pv2, pSinit, psig2, pI, pIt]);
-    c.set([pSh, pHh, pPsi, pDh, pRh, pDrow, pGrow, pCrow, pKrow, pW, pRefs, pTri, stride, s.triW, pNeedC], 16);
+    c.set([pSh, pHh, pPsi, pDh, pRh, pDrow, pGrow, pCrow, pKrow, pW, pRefs, pTri, stride, s.triW, pNeedC, pBar, pAsin], 16);
     f(pT, P * P * P).set(s.T);
     f(pU, P * P * P).set(s.U);
     f(pG2, P * P).set(s.G2);
@@ -330,22 +345,37 @@ export function runWasm(s: DmftSetup, kernel: Kernel): DmftRaw {
       f(pSlices[j], P * r.len).fill(0);
     });
     if (s.tri) f(pTri, P * stride).fill(0);
-    let failed: number = ex.mrdmftInit(ctx);
-    // in chunks: V8 runs a Wasm function's first calls in its baseline tier and switches to optimised code
-    // only between calls, so one call for the whole run would stay in the baseline tier
-    for (let k0 = 0; failed < 0 && k0 < Nt - 1; k0 += STEP_CHUNK) failed = ex.mrdmftSteps(ctx, k0, Math.min(k0 + STEP_CHUNK, Nt - 1));
+    f(pBar, 2).fill(0);
+    ex.mrAsinTable(pAsin);
     const v = (ptr: number, n: number) => new Float64Array(kernel.memory.buffer, ptr, n).slice();
     return {
-      S: v(pSh, P * P * Nt),
-      H: v(pHh, P * P * Nt),
-      psi: v(pPsi, P * Nt),
-      D: v(pDh, P * Nt),
-      slices: s.refs.map((r, j) => v(pSlices[j], P * r.len)),
-      tri: s.tri ? Array.from({ length: P }, (_, q) => v(pTri + 8 * q * stride, stride)) : null,
-      failedStep: failed,
+      ctx,
+      read: (failedStep) => ({
+        S: v(pSh, P * P * Nt),
+        H: v(pHh, P * P * Nt),
+        psi: v(pPsi, P * Nt),
+        D: v(pDh, P * Nt),
+        slices: s.refs.map((r, j) => v(pSlices[j], P * r.len)),
+        tri: s.tri ? Array.from({ length: P }, (_, q) => v(pTri + 8 * q * stride, stride)) : null,
+        failedStep,
+      }),
     };
+  }
+}
+
+/** Run the recursion in the Wasm kernel on the calling thread (memory from kernel.arena, released afterwards). */
+export function runWasm(s: DmftSetup, kernel: Kernel): DmftRaw {
+  const mark = kernel.arena.mark();
+  try {
+    const { ctx, read } = layoutWasm(s, kernel);
+    const ex = kernel.exports;
+    let failed: number = ex.mrdmftInit(ctx);
+    // in chunks: V8 runs a Wasm function's first calls in its baseline tier and switches to optimised code
+    // only between calls (the row passes are functions of their own, so they switch within a long call too)
+    for (let k0 = 0; failed < 0 && k0 < s.Nt - 1; k0 += STEP_CHUNK) failed = ex.mrdmftSteps(ctx, k0, Math.min(k0 + STEP_CHUNK, s.Nt - 1));
+    return read(failed);
   } finally {
-    arena.release(mark);
+    kernel.arena.release(mark);
   }
 }
 
@@ -379,15 +409,7 @@ function runEngine(s: DmftSetup, opts: MultiregionDmftOptions): { raw: DmftRaw; 
     throw new Error("solveMultiregionDmft: engine 'wasm' needs an instantiated Wasm kernel (await init() or getKernel() first)");
   }
   const raw = kernel && kernel.kind === 'wasm' ? runWasm(s, kernel) : runReference(s);
-  if (raw.failedStep >= 0) {
-    const k = raw.failedStep;
-    throw new Error(
-      `dmftlab: solveMultiregionDmft: the iteration produced a non-finite value at step ${k} (t = ${(k * s.dt).toFixed(2)}): ` +
-        `the explicit Euler scheme is unstable here (a variance fell below its structured part, so a gain exceeded 1); ` +
-        `rerun with a smaller dt (e.g. ${s.dt / 2}; the paper's 0.05 overflows for about 2 % of random P = 2 tensors at g = 1.5), ` +
-        'and check for very large T, S_init or inputs',
-    );
-  }
+  throwIfFailed(s, raw);
   return { raw, engine: kernel && kernel.kind === 'wasm' ? 'wasm-simd' : 'js-reference' };
 }
 
@@ -398,9 +420,51 @@ function runEngine(s: DmftSetup, opts: MultiregionDmftOptions): { raw: DmftRaw; 
 export function solveMultiregionDmft(params: MultiregionParams, opts: MultiregionDmftOptions): MultiregionDmftResult {
   const t0 = performance.now();
   const s = prepareDmft(params, opts);
+  checkWindowTol(opts);
+  const { raw, engine } = runEngine(s, opts);
+  const check = windowCheckSetup(params, opts, s);
+  const raw2 = check ? runEngine(check, opts).raw : null;
+  return assembleDmft(s, opts, raw, engine, raw2, t0, { threads: 1, reason: '' });
+}
+
+function checkWindowTol(opts: MultiregionDmftOptions): number {
   const windowTol = opts.windowTol ?? DEFAULT_WINDOW_TOL;
   if (!(windowTol > 0 && Number.isFinite(windowTol))) fail('opts.windowTol', windowTol, 'need a finite number > 0');
-  const { raw, engine } = runEngine(s, opts);
+  return windowTol;
+}
+
+/** The setup of the window check's run (the window doubled, nothing recorded), or null when there is none. */
+export function windowCheckSetup(params: MultiregionParams, opts: MultiregionDmftOptions, s: DmftSetup): DmftSetup | null {
+  if (!(s.bw < s.Nt && opts.checkWindow)) return null;
+  return prepareDmft(params, { ...opts, refSteps: [], triangle: false }, 2 * s.bw);
+}
+
+/** Throw the error of a run that produced a non-finite value. */
+export function throwIfFailed(s: DmftSetup, raw: DmftRaw): void {
+  if (raw.failedStep < 0) return;
+  const k = raw.failedStep;
+  throw new Error(
+    `dmftlab: solveMultiregionDmft: the iteration produced a non-finite value at step ${k} (t = ${(k * s.dt).toFixed(2)}): ` +
+      `the explicit Euler scheme is unstable here (a variance fell below its structured part, so a gain exceeded 1); ` +
+      `rerun with a smaller dt (e.g. ${s.dt / 2}; the paper's 0.05 overflows for about 2 % of random P = 2 tensors at g = 1.5), ` +
+      'and check for very large T, S_init or inputs',
+  );
+}
+
+/**
+ * The result from the raw rows of the run (and of the window check's run, `raw2`); `threads`: the
+ * threads the recursion ran on and why fewer than asked ('' when not).
+ */
+export function assembleDmft(
+  s: DmftSetup,
+  opts: MultiregionDmftOptions,
+  raw: DmftRaw,
+  engine: 'wasm-simd' | 'js-reference',
+  raw2: DmftRaw | null,
+  t0: number,
+  threads: { threads: number; reason: string },
+): MultiregionDmftResult {
+  const windowTol = checkWindowTol(opts);
   const { P, Nt, dt } = s;
   const windowed = s.bw < Nt;
   const notes: string[] = [];
@@ -418,13 +482,12 @@ export function solveMultiregionDmft(params: MultiregionParams, opts: Multiregio
     if (st.clipped > 0) notes.push(`phi ${s.phi.def.name}: |rho| clipped to 1 + 1/K in ${st.clipped} of ${st.pairs} pairs (Euler overshoot, max |rho| = ${st.maxRho})`);
   }
   if (s.input && !s.V) notes.push('input given without params.V: it adds variance but drives no current');
+  if (threads.reason) notes.push(threads.reason);
 
   let windowCheck: WindowCheck | null = null;
   let converged: boolean | null = windowed ? null : true;
-  if (windowed && opts.checkWindow) {
+  if (windowed && raw2) {
     const bw2 = 2 * s.bw;
-    const s2 = prepareDmft(params, { ...opts, refSteps: [], triangle: false }, bw2);
-    const raw2 = runEngine(s2, opts).raw;
     const dS = maxAbsDiff(raw.S, raw2.S);
     const dD = maxAbsDiff(raw.D, raw2.D);
     const dP = maxAbsDiff(raw.psi, raw2.psi);
@@ -495,7 +558,16 @@ export function solveMultiregionDmft(params: MultiregionParams, opts: Multiregio
       engine,
       converged,
       windowCheck,
-      settings: { dt, Nt, windowSteps: windowed ? s.bw : null, window: windowed ? s.bw * dt : null, windowTol, scheme: 'spec02-3.2', phi: phiSetting },
+      settings: {
+        dt,
+        Nt,
+        windowSteps: windowed ? s.bw : null,
+        window: windowed ? s.bw * dt : null,
+        windowTol,
+        scheme: 'spec02-3.2',
+        phi: phiSetting,
+        threads: threads.threads,
+      },
       phiError,
       notes,
     },

@@ -40,6 +40,7 @@ export { multiregionParamsFromModel, inputScheduleFromModel } from './from-spec.
  * Delta^a(t_r + tau, t_r) (raw and normalised) at the reference steps (explicit Euler, spec 02 §3.2).
  */
 export { solveMultiregionDmft } from './dmft.js';
+export { solveMultiregionDmftAsync, type DmftRunOptions } from './dmft-async.js';
 export type { MultiregionDmftOptions, MultiregionDmftResult, DmftSlice, DmftTriangle, WindowCheck } from './dmft.js';
 
 /**

@@ -15,7 +15,9 @@ import { getPhi } from '../../phi.js';
 import { gaussianPhiFor } from './gaussian-phi.js';
 import type { MultiregionModel, Spec } from '../../spec/types.js';
 import type { Diagnostics } from '../types.js';
-import { solveMultiregionDmft, type MultiregionDmftResult } from './dmft.js';
+import { solveMultiregionDmft, type MultiregionDmftOptions, type MultiregionDmftResult } from './dmft.js';
+import { solveMultiregionDmftAsync, type DmftRunOptions } from './dmft-async.js';
+import type { GaussianPhi, MultiregionParams } from './types.js';
 import { solveStationary, type Regime } from './stationary.js';
 import { predictOutcome, type PredictedOutcome } from './hat.js';
 import { multiregionParamsFromModel, inputScheduleFromModel } from './from-spec.js';
@@ -129,8 +131,19 @@ function classifyRun(res: MultiregionDmftResult, step: number, P: number): Multi
   return { overall, regions, period, tRef: res.t[step], tauMax: slice.tau[slice.tau.length - 1] };
 }
 
-/** Solve the theory of a validated multiregion spec. */
-export function solveMultiregion(model: MultiregionModel, spec: Spec): MultiregionTheoryResult {
+interface MultiregionSetup {
+  t0: number;
+  P: number;
+  params: MultiregionParams;
+  phi: GaussianPhi;
+  notes: string[];
+  classStep: number;
+  userSteps: number[];
+  dmft: MultiregionDmftOptions;
+}
+
+/** What the theory of a multiregion spec needs before its DMFT run (validated phi, parameters, DMFT options). */
+function setupMultiregion(model: MultiregionModel, spec: Spec): MultiregionSetup {
   const t0 = performance.now();
   const def = getPhi(model.phi);
   if (!def.odd) {
@@ -143,26 +156,50 @@ export function solveMultiregion(model: MultiregionModel, spec: Spec): Multiregi
   const phi = gaussianPhiFor(def, { quadrature });
   const dm = spec.theory.dmft;
   if (!dm) throw new Error('dmftlab: theory.dmft is missing (parseSpec fills it for multiregion specs)');
-  const P = model.P;
-  const notes: string[] = [];
-  const params = multiregionParamsFromModel(model);
   const input = inputScheduleFromModel(model) ?? undefined;
   const Nt = Math.round(dm.duration / dm.dt) + 1;
   // the slice for the classification: the middle of the run (its lags reach the window or the end)
   const classStep = Math.floor((Nt - 1) / 2);
   const userSteps = dm.refTimes.map((t) => Math.round(t / dm.dt));
-  const res = solveMultiregionDmft(params, {
-    dt: dm.dt,
-    Nt,
-    window: dm.window,
-    Sinit: model.start.S.flat(),
-    sigma0: model.start.sigma0,
-    input,
-    refSteps: [...userSteps, classStep],
-    checkWindow: dm.checkWindow,
-    phi: def,
-    quadrature,
-  });
+  return {
+    t0,
+    P: model.P,
+    params: multiregionParamsFromModel(model),
+    phi,
+    notes: [],
+    classStep,
+    userSteps,
+    dmft: {
+      dt: dm.dt,
+      Nt,
+      window: dm.window,
+      Sinit: model.start.S.flat(),
+      sigma0: model.start.sigma0,
+      input,
+      refSteps: [...userSteps, classStep],
+      checkWindow: dm.checkWindow,
+      phi: def,
+      quadrature,
+    },
+  };
+}
+
+/** Solve the theory of a validated multiregion spec (the DMFT on the calling thread). */
+export function solveMultiregion(model: MultiregionModel, spec: Spec): MultiregionTheoryResult {
+  const su = setupMultiregion(model, spec);
+  return finishMultiregion(model, spec, su, solveMultiregionDmft(su.params, su.dmft));
+}
+
+/** The same theory with the DMFT on up to `run.threads` pool threads (./dmft-async.ts), cancellable. */
+export async function solveMultiregionAsync(model: MultiregionModel, spec: Spec, run: DmftRunOptions = {}): Promise<MultiregionTheoryResult> {
+  const su = setupMultiregion(model, spec);
+  return finishMultiregion(model, spec, su, await solveMultiregionDmftAsync(su.params, { ...su.dmft, ...run }));
+}
+
+function finishMultiregion(model: MultiregionModel, spec: Spec, su: MultiregionSetup, res: MultiregionDmftResult): MultiregionTheoryResult {
+  const { t0, P, params, phi, notes, classStep, userSteps } = su;
+  const dm = spec.theory.dmft!;
+  const Nt = su.dmft.Nt;
 
   // recorded series, on the simulation's sampling grid where it fits the DMFT's
   const stride = Math.max(1, Math.round(spec.simulation.sampleEvery / dm.dt));
