@@ -17,7 +17,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getKernel } from '../src/core/wasm.js';
 import { multiregionParams } from '../src/theory/multiregion/types.js';
-import { solveMultiregionDmft, type MultiregionDmftOptions } from '../src/theory/multiregion/dmft.js';
+import { ASIN_TABLE_LEN, solveMultiregionDmft, type MultiregionDmftOptions } from '../src/theory/multiregion/dmft.js';
 
 const P = 2;
 const g = 1.5;
@@ -73,12 +73,14 @@ const nA = 1 << 16;
 const mark = kernel.arena.mark();
 const src = kernel.arena.alloc(8 * nA);
 const dst = kernel.arena.alloc(8 * nA);
+const tab = kernel.arena.alloc(16 * ASIN_TABLE_LEN);
+kernel.exports.mrAsinTable(tab);
 const xs = new Float64Array(kernel.memory.buffer, src, nA);
 for (let i = 0; i < nA; i++) xs[i] = Math.sin(1.7 * i);
 const xjs = Float64Array.from(xs);
 let sink = 0;
-bench.add('asin f64x2 (kernel)', () => kernel.exports.mrAsinVecF64(src, dst, nA, 0));
-bench.add('asin AssemblyScript Math.asin', () => kernel.exports.mrAsinVecF64(src, dst, nA, 1));
+bench.add('asin f64x2 (kernel)', () => kernel.exports.mrAsinVecF64(src, dst, nA, 0, tab));
+bench.add('asin AssemblyScript Math.asin', () => kernel.exports.mrAsinVecF64(src, dst, nA, 1, tab));
 bench.add('asin JS Math.asin', () => {
   let s = 0;
   for (let i = 0; i < nA; i++) s += Math.asin(xjs[i]);

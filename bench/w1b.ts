@@ -11,10 +11,10 @@
 //
 // Run (from the repository root):  node scripts/build.mjs && node dist/bench/w1b.js
 // Environment: W1B_NS=2000 (subset of N), W1B_KS=1,16 (subset of K; 1 is always included).
-// Writes bench/results/<date>T<hhmm>-w1b-<runtime>[-partial].json and prints markdown tables.
+// Writes bench/results/<date>T<hhmm>-w1b-<runtime>[-partial].json (BENCH_RESULTS_DIR elsewhere) and prints markdown tables.
 import { Bench } from 'tinybench';
 import os from 'node:os';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeRecord } from './lib/record.js';
 import { newKernel } from '../src/core/wasm.js';
 import { parseSpec } from '../src/spec/validate.js';
 import { buildNetwork, planSteps, type NetworkHandle } from '../src/sim/simulate.js';
@@ -144,10 +144,7 @@ const record = {
   results: rows,
   pairedK16: paired,
 };
-mkdirSync('bench/results', { recursive: true });
-const partial = process.env.W1B_NS !== undefined || process.env.W1B_KS !== undefined ? '-partial' : '';
-const file = `bench/results/${date.slice(0, 10)}T${date.slice(11, 16).replace(':', '')}-w1b-${runtime.name}${partial}.json`;
-writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
+const file = writeRecord('w1b', runtime.name, date, process.env.W1B_NS !== undefined || process.env.W1B_KS !== undefined, record);
 
 console.log(`date: ${date}; runtime: ${runtime.name} ${runtime.version} (V8 ${runtime.v8}); cpu: ${record.cpu.model}, ${cpus.length} cores; load ${load0.join(', ')} before, ${load1.join(', ')} after`);
 for (const c of ceilings) console.log(`ceilings, ${c.threads} thread(s): ${(c.macPerS / 1e9).toFixed(1)} G f32 multiply-adds/s (peakMulAddF32), ${c.GBs.toFixed(1)} GB/s (streamSumF64)`);

@@ -17,7 +17,7 @@
 // record lists the bytes of every matrix, the Wasm memory size and the peer's peak resident memory.
 //
 // Run (from the repository root):  npm run bench:w2   (or: node scripts/build.mjs && node dist/bench/w2.js)
-// Writes bench/results/<date>T<hhmm>-w2-<node|deno>.json (-partial.json when any W2_* setting below is given)
+// Writes bench/results/<date>T<hhmm>-w2-<node|deno>.json (BENCH_RESULTS_DIR elsewhere) (-partial.json when any W2_* setting below is given)
 // and prints a markdown table.
 // Environment (smoke runs): W2_NS=500,1000 (N per region), W2_TIME_MS=300 (tinybench time per task),
 // W2_NUMPY_SAMPLES=5, W2_NO_NUMPY=1 (skip the peer and its check).

@@ -20,6 +20,7 @@ import type { MultiregionDmftResult } from '../src/theory/multiregion/dmft.js';
 import { parseNts, runW3Core, w3Agreement, w3PeerProblem, w3Record, w3Report, W3_TOL, type W3Peers, type W3PeerRun } from './lib/w3-core.js';
 import { loadavg, provenance, runPythonPeer, runtimeInfo } from './lib/record.js';
 import { hostInfo, processCpuClock, saveRecord } from './lib/host-node.js';
+import { disposePool } from '../src/core/pool.js';
 
 const NTS = parseNts(process.env.W3_NTS);
 /** most timed solves per (peer, Nt) */
@@ -52,3 +53,5 @@ if (bad.length) {
   console.error(`W3: the peers disagree with dmftlab beyond ${W3_TOL}: ${bad.map((r) => `${r.style} Nt = ${r.Nt} (S ${r.maxAbsDiff.S}, D ${r.maxAbsDiff.D})`).join('; ')}`);
   process.exitCode = 1;
 }
+// the threaded rows started the session pool; Deno's workers would keep the process alive
+await disposePool();

@@ -103,7 +103,14 @@ const median = (xs) => {
 /** cells of one record: key -> value (ms) */
 const cellsOf = {
   w1: (rec) => Object.fromEntries(rec.results.map((r) => [`${r.N}|${r.variant}|${r.precision}|${r.threads}`, r.medianMsPerStep])),
-  w3: (rec) => Object.fromEntries(rec.results.flatMap((r) => [[`${r.Nt}|wall`, r.wallMedianMs], [`${r.Nt}|cpu`, r.cpuMedianMs ?? NaN]])),
+  w3: (rec) =>
+    Object.fromEntries(
+      rec.results.flatMap((r) => [
+        [`${r.Nt}|wall`, r.wallMedianMs],
+        [`${r.Nt}|cpu`, r.cpuMedianMs ?? NaN],
+        ...(r.threaded ? [[`${r.Nt}|wall, ${r.threaded.threads} threads`, r.threaded.wallMedianMs]] : []),
+      ]),
+    ),
 };
 const summary = { w1: [], w3: [] };
 for (const w of ['w1', 'w3']) {
@@ -180,7 +187,7 @@ for (const c of summary.w1) {
   console.log(`| ${N} | ${variant} | ${precision} | ${threads} | ${runtimes.map((rt) => f(c.per[rt].median)).join(' | ')} | ${others.map((rt) => ratioCell(c.per[rt])).join(' | ')} | ${f(c.spread, 2)} |`);
   verdicts.push([`W1 N = ${N} ${variant} ${precision} ${threads} thread(s)`, c.spread]);
 }
-console.log('\nW3 (ms per solve; single-threaded; CPU: the process in Node and Deno, the renderer main thread in Chromium):\n');
+console.log('\nW3 (ms per solve; one thread, then 2 pool threads (wall only); CPU: the process in Node and Deno, the renderer main thread in Chromium):\n');
 console.log(`| Nt | clock | ${runtimes.map((rt) => `${rt} ms`).join(' | ')} | ${others.map((rt) => `${rt} / node`).join(' | ')} | spread |`);
 console.log(`|---:|---|${runtimes.map(() => '---:').join('|')}|${others.map(() => '---:').join('|')}|---:|`);
 for (const c of summary.w3) {

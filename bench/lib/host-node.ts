@@ -4,8 +4,8 @@
  * records written to a folder of choice (BENCH_RESULTS_DIR; scripts/bench-runtimes.mjs collects its rounds
  * there).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpuInfo, loadavg } from './record.js';
+import { readFileSync } from 'node:fs';
+import { cpuInfo, loadavg, writeRecord } from './record.js';
 import type { HostInfo } from './records.js';
 
 /** utime + stime of all threads of process `pid`, seconds (clock ticks of 100 Hz). */
@@ -38,15 +38,7 @@ export const processCpuClock = {
 /** The machine, with the load average before the run (given) and now. */
 export const hostInfo = (loadavgBefore: number[]): HostInfo => ({ ...cpuInfo(), loadavgBefore, loadavgAfter: loadavg() });
 
-/**
- * Write `record` to <dir>/<date>T<hhmm>-<workload>-<runtime>[-partial].json, the name ./record.ts writeRecord
- * gives, and return the path; <dir> is bench/results, or BENCH_RESULTS_DIR when set (the rounds of
- * scripts/bench-runtimes.mjs go to a temporary folder).
- */
+/** `writeRecord` (./record.ts) with the arguments in the order the portable cores' callers use. */
 export function saveRecord(date: string, workload: string, runtime: string, partial: boolean, record: unknown): string {
-  const dir = process.env.BENCH_RESULTS_DIR || 'bench/results';
-  const file = `${dir}/${date.slice(0, 10)}T${date.slice(11, 16).replace(':', '')}-${workload}-${runtime}${partial ? '-partial' : ''}.json`;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
-  return file;
+  return writeRecord(workload, runtime, date, partial, record);
 }

@@ -103,14 +103,16 @@ export function headText(h: ReturnType<typeof recordHead>): string {
 }
 
 /**
- * Write `record` to bench/results/<date>T<hhmm>-<workload>-<runtime>[-partial].json and return the path. The
- * minute is in the name, so runs never overwrite each other; `partial` marks a run with reduced settings
- * (smoke runs), so it never passes for a full one.
+ * Write `record` to <dir>/<date>T<hhmm>-<workload>-<runtime>[-partial].json and return the path; <dir> is
+ * bench/results, or BENCH_RESULTS_DIR when set (scripts/bench-runtimes.mjs collects its rounds in a temporary
+ * folder). The minute is in the name, so runs never overwrite each other; `partial` marks a run with reduced
+ * settings (smoke runs), so it never passes for a full one.
  */
 export function writeRecord(workload: string, runtime: string, isoDate: string, partial: boolean, record: unknown): string {
-  mkdirSync('bench/results', { recursive: true });
+  const dir = process.env.BENCH_RESULTS_DIR || 'bench/results';
+  mkdirSync(dir, { recursive: true });
   const stamp = `${isoDate.slice(0, 10)}T${isoDate.slice(11, 16).replace(':', '')}`;
-  const file = `bench/results/${stamp}-${workload}-${runtime}${partial ? '-partial' : ''}.json`;
+  const file = `${dir}/${stamp}-${workload}-${runtime}${partial ? '-partial' : ''}.json`;
   writeFileSync(file, JSON.stringify(record, null, 2) + '\n');
   return file;
 }
