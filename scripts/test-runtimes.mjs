@@ -3,7 +3,7 @@
 //
 //   DMFTLAB_TEST_RUNTIMES=node,deno,chromium   runtimes to run (default: all three)
 //   DMFTLAB_TEST_FILTER=regex                  only test files whose name (e.g. smoke.test.js) matches
-//   DMFTLAB_TEST_FILE_TIMEOUT_S=600            a test file that runs longer fails (Deno and Chromium)
+//   DMFTLAB_TEST_FILE_TIMEOUT_S=600            a test file that runs longer fails (every runtime)
 //   DMFTLAB_TEST_EVERYWHERE=1                  also run the NODE_ONLY files under Deno and in Chromium
 //   DMFTLAB_TEST_JOBS=2                        test files run at a time (Deno and Chromium)
 //   CI=true                                    a runtime that is not installed is a failure, not a skip

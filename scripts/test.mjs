@@ -7,7 +7,7 @@
 // Which files run where, and why some are skipped: scripts/test-runtimes.mjs.
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { fileFilter, selectedRuntimes, seconds } from './test-runtimes.mjs';
+import { fileFilter, fileTimeoutMs, selectedRuntimes, seconds } from './test-runtimes.mjs';
 import { runDeno } from './test-deno.mjs';
 import { runBrowser } from './test-browser.mjs';
 import { runPlayground } from './test-playground.mjs';
@@ -36,7 +36,9 @@ function runNode() {
     return { status: 'none', s: seconds(t) };
   }
   try {
-    sh('node', ['--test', '--test-concurrency=2', ...files]);
+    // --test-timeout bounds each file (and each test in it): a file that hangs fails by name after the limit
+    // instead of holding the whole run (node reports files in order, so one hung file hides every later one)
+    sh('node', ['--test', '--test-concurrency=2', `--test-timeout=${fileTimeoutMs()}`, ...files]);
     return { status: 'pass', s: seconds(t) };
   } catch {
     return { status: 'fail', s: seconds(t) };
