@@ -5,9 +5,9 @@
 //   DMFTLAB_TEST_RUNTIMES=node,deno,chromium runs only these runtimes (default all; as-pect goes with node)
 // A runtime that is not installed is skipped with a loud message; with CI=true that is a failure.
 // Which files run where, and why some are skipped: scripts/test-runtimes.mjs.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { fileFilter, fileTimeoutMs, selectedRuntimes, seconds } from './test-runtimes.mjs';
+import { NODE_FILE_TIMEOUT_S, fileFilter, fileTimeoutMs, selectedRuntimes, seconds } from './test-runtimes.mjs';
 import { runDeno } from './test-deno.mjs';
 import { runBrowser } from './test-browser.mjs';
 import { runPlayground } from './test-playground.mjs';
@@ -21,7 +21,44 @@ const t0 = Date.now();
 const runtimes = selectedRuntimes();
 sh('node', ['scripts/build.mjs', '--tests']);
 
-function runNode() {
+/** Seconds between the Node stage's "still running" lines. */
+const HEARTBEAT_S = 180;
+
+/** The test files running now, from ps: name, elapsed s, CPU % averaged since its start, RSS MB (empty without ps). */
+function runningFiles() {
+  try {
+    const out = execFileSync('ps', ['-eo', 'etimes=,pcpu=,rss=,args='], { encoding: 'utf8' });
+    return out
+      .split('\n')
+      .filter((l) => !/\s--test\s/.test(l)) // the runner itself, whose arguments list every file
+      .map((l) => l.trim().match(/^(\d+)\s+([\d.]+)\s+(\d+)\s+.*?([\w.-]+\.test\.js)\b/))
+      .filter(Boolean)
+      .map(([, s, cpu, rss, f]) => `${f} (${s} s, ${cpu} % CPU, ${Math.round(rss / 1024)} MB)`);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * node --test with a heartbeat: node reports files in order, so a slow file keeps the log silent; every
+ * HEARTBEAT_S seconds a TAP comment names the files still running, with their average CPU use (a file
+ * stuck waiting on something drifts toward 0 %, one stuck in a loop stays near 100 %). Resolves with the
+ * exit status.
+ */
+function nodeTestWatched(argv) {
+  const t = Date.now();
+  const child = spawn('node', argv, { stdio: 'inherit' });
+  const beat = setInterval(() => {
+    const files = runningFiles();
+    console.log(`# node:test still running after ${seconds(t).toFixed(0)} s${files.length ? `; running: ${files.join(', ')}` : ''}`);
+  }, HEARTBEAT_S * 1000);
+  return new Promise((done) => {
+    child.on('error', () => (clearInterval(beat), done(1)));
+    child.on('exit', (code) => (clearInterval(beat), done(code ?? 1)));
+  });
+}
+
+async function runNode() {
   const t = Date.now();
   console.log(`\n== as-pect kernel tests ==`);
   sh('node_modules/.bin/asp', ['--config', 'as-pect.config.js', '--summary']);
@@ -35,14 +72,10 @@ function runNode() {
     console.log(`# no test file matches DMFTLAB_TEST_FILTER=${process.env.DMFTLAB_TEST_FILTER}`);
     return { status: 'none', s: seconds(t) };
   }
-  try {
-    // --test-timeout bounds each file (and each test in it): a file that hangs fails by name after the limit
-    // instead of holding the whole run (node reports files in order, so one hung file hides every later one)
-    sh('node', ['--test', '--test-concurrency=2', `--test-timeout=${fileTimeoutMs()}`, ...files]);
-    return { status: 'pass', s: seconds(t) };
-  } catch {
-    return { status: 'fail', s: seconds(t) };
-  }
+  // --test-timeout bounds each file (and each test in it): a file that hangs fails by name after the limit
+  // instead of holding the whole run (node reports files in order, so one hung file hides every later one)
+  const code = await nodeTestWatched(['--test', '--test-concurrency=2', `--test-timeout=${fileTimeoutMs(NODE_FILE_TIMEOUT_S)}`, ...files]);
+  return { status: code === 0 ? 'pass' : 'fail', s: seconds(t) };
 }
 
 /** The chromium runtime: the shared suites in the browser, then the playground end to end (scripts/test-playground.mjs). */
